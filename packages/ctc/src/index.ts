@@ -1,1 +1,12 @@
-export {};
+export type { NgramTable } from './arpa-model';
+export { ArpaFormatError, ArpaModel, loadArpa, parseArpa } from './arpa-model';
+export type { CtcLossOptions, CtcReduction, CtcTargets } from './ctc-loss';
+export { CtcInputError, ctcLoss, ctcLossFromLogProbs } from './ctc-loss';
+export type { AlignmentStep, EditResult, ErrorCounts } from './edit-distance';
+export { editDistance, errorRate, formatAlignment, worstAlignments } from './edit-distance';
+export type { GreedyDecodeOptions } from './greedy-decode';
+export { greedyDecode } from './greedy-decode';
+export type { TokenLanguageModel } from './language-model';
+export type { LogProbsInput } from './log-probs-input';
+export type { BeamHypothesis, PrefixBeamSearchOptions } from './prefix-beam-search';
+export { prefixBeamSearch } from './prefix-beam-search';

@@ -1,1 +1,11 @@
-export {};
+export { computeCmvnStats } from './cmvn-stats';
+export type { FbankOptions } from './fbank';
+export { fbank } from './fbank';
+export type { FrameOptions, WindowType } from './feature-window';
+export type { MelOptions } from './mel-banks';
+export type { MfccOptions } from './mfcc';
+export { mfcc } from './mfcc';
+export type { ReadWavOptions, Wav } from './read-wav';
+export { readWav } from './read-wav';
+export type { ResampleOptions } from './resample';
+export { resample } from './resample';

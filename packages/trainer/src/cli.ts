@@ -3,98 +3,139 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BackendRequest, BackendUnavailableError } from './backend/select-backend';
-import { formatDoctor, runDoctor } from './doctor';
+import { COMMAND_HELP, HELP } from './cli-help';
+import { choice, type OptionValues } from './cli-options';
+import { EXIT, InputError, UsageError } from './errors';
+
+export { UsageError } from './errors';
 
 /** Where the CLI writes; tests pass their own to capture output. */
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Progress output (a TTY gets a redrawn bar); default stderr. */
+  progress?: { write: (text: string) => void; isTTY: boolean; columns?: number };
 }
 
 const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  progress: {
+    write: (t) => process.stderr.write(t),
+    get isTTY() {
+      return Boolean(process.stderr.isTTY);
+    },
+    get columns() {
+      return process.stderr.columns;
+    },
+  },
 };
-
-/** A usage error: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-const HELP = `stnas: efficient neural architecture search for end-to-end speech recognition (ST-NAS)
+const S = { type: 'string' } as const;
+const OPTIONS = {
+  backend: { type: 'string', default: 'auto' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+  config: S,
+  data: S,
+  dev: S,
+  test: S,
+  out: S,
+  seed: S,
+  lexicon: S,
+  units: S,
+  'batch-size': S,
+  lr: S,
+  'max-epochs': S,
+  'min-epochs': S,
+  'steps-per-epoch': S,
+  'checkpoint-every': S,
+  'min-loss-improve': S,
+  estimator: S,
+  'held-out-ratio': S,
+  'arch-lr': S,
+  arch: S,
+  name: S,
+  'lr-floor': S,
+  model: S,
+  beam: S,
+  lm: S,
+  'lm-weight': S,
+  'write-logits': S,
+  quick: { type: 'boolean', default: false },
+} as const;
 
-Usage: stnas [global options] <command> [options]
-
-Commands:
-  doctor     print the Node version, the selected backend and why, SIMD/threads, and which
-             optional backends are missing
-
-Global options:
-  --backend auto|tensorflow|wasm|cpu   compute engine (default auto: tfjs-node-gpu, tfjs-node,
-                                       wasm, cpu, the first that loads)
-  --json                               machine-readable output
-  -h, --help                           this help
-
-Run 'stnas <command> --help' for a command's options.`;
-
-const DOCTOR_HELP = `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--json]
-
-Selects a compute backend exactly as training would and prints what it found. Exits 0 when a
-backend runs; non-zero with one line when the requested backend cannot be loaded.`;
+const GLOBAL = ['backend', 'json', 'help'];
+const TRAIN = ['config', 'data', 'dev', 'out', 'seed', 'lexicon', 'units', 'batch-size', 'lr', 'max-epochs', 'steps-per-epoch', 'checkpoint-every'];
+const ALLOWED: Record<string, string[]> = {
+  doctor: [],
+  warmup: [...TRAIN, 'min-epochs', 'min-loss-improve'],
+  search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr'],
+  retrain: [...TRAIN, 'arch', 'name', 'min-epochs', 'lr-floor'],
+  decode: ['model', 'data', 'lexicon', 'beam', 'lm', 'lm-weight', 'write-logits'],
+  report: ['out'],
+  pipeline: [...TRAIN, 'test', 'estimator', 'held-out-ratio', 'arch-lr', 'min-epochs', 'beam'],
+  demo: ['out', 'seed', 'quick'],
+};
 
 /** Runs the `stnas` command line with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        backend: { type: 'string', default: 'auto' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      tokens: true,
+      options: OPTIONS,
     });
     const [command, ...rest] = positionals;
-    if (!command) {
+    if (!command || command === 'help') {
       io.out(HELP);
-      return values.help ? 0 : 2;
+      return values.help || command === 'help' ? EXIT.ok : EXIT.usage;
     }
-    const backend = values.backend as BackendRequest;
-    if (!BACKENDS.includes(backend)) {
-      throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${values.backend}"`);
+    const allowed = ALLOWED[command];
+    if (!allowed) throw new UsageError(`unknown command "${command}" (run 'stnas --help' for the list)`);
+    if (values.help) {
+      io.out(COMMAND_HELP[command]!);
+      return EXIT.ok;
     }
+    for (const t of tokens ?? []) {
+      if (t.kind === 'option' && !GLOBAL.includes(t.name) && !allowed.includes(t.name)) {
+        throw new UsageError(`option --${t.name} does not apply to 'stnas ${command}' (see 'stnas ${command} --help')`);
+      }
+    }
+    if (rest.length > 0) throw new UsageError(`${command} takes no positional arguments, got "${rest.join(' ')}"`);
+    const backend = choice(values as OptionValues, 'backend', BACKENDS, 'auto');
+    const v = values as OptionValues;
     switch (command) {
       case 'doctor': {
-        if (values.help) {
-          io.out(DOCTOR_HELP);
-          return 0;
-        }
-        if (rest.length > 0) throw new UsageError(`doctor takes no arguments, got "${rest.join(' ')}"`);
+        const { formatDoctor, runDoctor } = await import('./doctor');
         const report = await runDoctor(backend);
         io.out(values.json ? JSON.stringify(report) : formatDoctor(report));
-        return 0;
+        return EXIT.ok;
       }
-      case 'help':
-        io.out(HELP);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${command}" (run 'stnas --help' for the list)`);
+      default: {
+        const { runCommand } = await import('./commands');
+        return await runCommand(command, v, backend, io);
+      }
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof BackendUnavailableError) {
-      io.err(`stnas: ${err.message}`);
-      return err instanceof UsageError ? 2 : 3;
-    }
-    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`stnas: ${err.message}`);
-      return 2;
-    }
-    io.err(`stnas: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    return reportError(err, io);
   }
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  io.err(`stnas: ${msg}`);
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return EXIT.usage;
+  if (err instanceof BackendUnavailableError) return EXIT.backend;
+  if (err instanceof InputError) return EXIT.input;
+  const name = err instanceof Error ? err.name : '';
+  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError'].includes(name)) return EXIT.input;
+  return EXIT.failure;
 }
 
 function invokedDirectly(): boolean {

@@ -1,0 +1,225 @@
+import {
+  customGrad,
+  engine,
+  type GradSaveFunc,
+  op,
+  scalar,
+  type Tensor,
+  Tensor as TensorClass,
+  tensor,
+} from '@tensorflow/tfjs-core';
+import { type CtcBatch, type CtcResult, type CtcScores, ctcForwardBackward } from './ctc-forward-backward';
+
+/** How {@link ctcLoss} reduces the per-utterance losses (PyTorch's `reduction`). */
+export type CtcReduction = 'mean' | 'sum' | 'none';
+
+/** Options of {@link ctcLoss} and {@link ctcLossFromLogProbs}. */
+export interface CtcLossOptions {
+  /** Index of the blank class (default 0). */
+  readonly blank?: number;
+  /**
+   * `'mean'` (default) divides each loss by its target length (at least 1) and averages over the
+   * batch; `'sum'` adds the losses; `'none'` returns one loss per utterance.
+   */
+  readonly reduction?: CtcReduction;
+  /** Replace the infinite loss of an utterance with no alignment (and its gradient) by 0. */
+  readonly zeroInfinity?: boolean;
+}
+
+/** One label sequence per utterance, without blanks. */
+export type CtcTargets = ReadonlyArray<ReadonlyArray<number> | Int32Array>;
+
+/** Thrown for malformed arguments; the message names the function, the argument and the utterance. */
+export class CtcInputError extends Error {
+  override name = 'CtcInputError';
+}
+
+/**
+ * Checks the arguments of a CTC op and reads the scores; throws {@link CtcInputError} naming the
+ * argument, the utterance and what was expected.
+ */
+function prepareBatch(
+  fn: string,
+  scoresName: string,
+  x: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcLossOptions,
+  scores: CtcScores,
+): CtcBatch {
+  if (!(x instanceof TensorClass) || x.rank !== 3) {
+    const shape = x instanceof TensorClass ? `a tensor of shape [${x.shape.join(', ')}]` : typeof x;
+    throw new CtcInputError(`${fn}: ${scoresName} must be a Tensor3D [batch, time, classes], got ${shape}`);
+  }
+  if (x.dtype !== 'float32') throw new CtcInputError(`${fn}: ${scoresName} must be float32, got ${x.dtype}`);
+  const [batch, time, classes] = x.shape as [number, number, number];
+  const blank = options.blank ?? 0;
+  if (!Number.isInteger(blank) || blank < 0 || blank >= classes) {
+    throw new CtcInputError(`${fn}: options.blank must be an integer in [0, ${classes}), got ${blank}`);
+  }
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new CtcInputError(
+      `${fn}: options.reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`,
+    );
+  }
+  if (!Array.isArray(targets) || targets.length !== batch) {
+    const got = Array.isArray(targets) ? `${targets.length} sequences` : typeof targets;
+    throw new CtcInputError(
+      `${fn}: targets must hold one label sequence per utterance (${batch}), got ${got}`,
+    );
+  }
+  if (inputLengths == null || inputLengths.length !== batch) {
+    throw new CtcInputError(
+      `${fn}: inputLengths must hold one length per utterance (${batch}), got ${inputLengths == null ? inputLengths : inputLengths.length}`,
+    );
+  }
+  for (let b = 0; b < batch; b++) {
+    const len = inputLengths[b]!;
+    if (!Number.isInteger(len) || len < 0 || len > time) {
+      throw new CtcInputError(
+        `${fn}: inputLengths[${b}] must be an integer in [0, ${time}] (the tensor has ${time} frames), got ${len}`,
+      );
+    }
+    const target = targets[b];
+    if (!Array.isArray(target) && !(target instanceof Int32Array)) {
+      throw new CtcInputError(`${fn}: targets[${b}] must be a number[] or Int32Array, got ${typeof target}`);
+    }
+    for (let i = 0; i < target.length; i++) {
+      const label = target[i]!;
+      if (!Number.isInteger(label) || label < 0 || label >= classes) {
+        throw new CtcInputError(
+          `${fn}: targets[${b}][${i}] must be an integer class in [0, ${classes}), got ${label}`,
+        );
+      }
+      if (label === blank) {
+        throw new CtcInputError(
+          `${fn}: targets[${b}][${i}] is ${label}, the blank index; targets must not contain blanks`,
+        );
+      }
+    }
+  }
+  const data = x.dataSync() as Float32Array;
+  for (let b = 0; b < batch; b++) {
+    const len = inputLengths[b]!;
+    const base = b * time * classes;
+    for (let t = 0; t < len; t++) {
+      let finite = false;
+      for (let c = 0; c < classes; c++) {
+        const v = data[base + t * classes + c]!;
+        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) {
+          throw new CtcInputError(
+            `${fn}: ${scoresName} of utterance ${b} hold ${v} at frame ${t}, class ${c}; expected finite scores (or -Infinity)`,
+          );
+        }
+        if (v !== Number.NEGATIVE_INFINITY) finite = true;
+      }
+      if (!finite && scores === 'logits') {
+        throw new CtcInputError(`${fn}: ${scoresName} of utterance ${b} are all -Infinity at frame ${t}`);
+      }
+    }
+  }
+  return { data, batch, time, classes, targets, inputLengths, blank, scores };
+}
+
+/** True when a gradient tape is recording, so the forward pass should compute gradients too. */
+function tapeIsRecording(): boolean {
+  // Engine internals: if they change, computing the gradient eagerly is still correct.
+  const state = (engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
+  return typeof state?.gradientDepth !== 'number' || state.gradientDepth > 0;
+}
+
+function ctcOp(
+  fn: string,
+  scoresName: string,
+  scores: CtcScores,
+  x: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcLossOptions,
+): Tensor {
+  const batch = prepareBatch(fn, scoresName, x, targets, inputLengths, options, scores);
+  const reduction = options.reduction ?? 'mean';
+  const zeroInfinity = options.zeroInfinity ?? false;
+  const B = batch.batch;
+  const f = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const input = args[0] as Tensor;
+    let result: CtcResult = ctcForwardBackward(batch, { grad: tapeIsRecording() });
+    const losses = Float64Array.from(result.losses);
+    if (zeroInfinity) for (let b = 0; b < B; b++) if (losses[b] === Number.POSITIVE_INFINITY) losses[b] = 0;
+    let value: Tensor;
+    if (reduction === 'none') {
+      value = tensor(Float32Array.from(losses), [B], 'float32');
+    } else {
+      let total = 0;
+      for (let b = 0; b < B; b++) {
+        total += reduction === 'mean' ? losses[b]! / Math.max(1, batch.targets[b]!.length) : losses[b]!;
+      }
+      value = scalar(reduction === 'mean' && B > 0 ? total / B : total, 'float32');
+    }
+    const gradFunc = (dy: Tensor): Tensor => {
+      if (!result.grad) result = ctcForwardBackward(batch, { grad: true });
+      const g = result.grad!;
+      const dys = dy.dataSync();
+      const per = batch.time * batch.classes;
+      const out = new Float32Array(g.length);
+      for (let b = 0; b < B; b++) {
+        // zeroInfinity zeroes an infeasible utterance's gradient; otherwise it stays NaN (PyTorch).
+        if (zeroInfinity && result.losses[b] === Number.POSITIVE_INFINITY) continue;
+        let w: number;
+        if (reduction === 'none') w = dys[b]!;
+        else if (reduction === 'sum') w = dys[0]!;
+        else w = dys[0]! / (B * Math.max(1, batch.targets[b]!.length));
+        const o = b * per;
+        for (let i = o; i < o + per; i++) out[i] = g[i]! * w;
+      }
+      return tensor(out, input.shape, 'float32');
+    };
+    return { value, gradFunc };
+  });
+  return f(x);
+}
+
+/**
+ * CTC loss of unnormalised scores, exactly as PyTorch's `ctc_loss(logSoftmax(logits), ...)`,
+ * differentiable with respect to `logits` through a closed-form gradient (softmax minus occupancy).
+ *
+ * ```ts
+ * const logits = tf.randomNormal([2, 50, 10]) as tf.Tensor3D;
+ * const loss = ctcLoss(logits, [[1, 2, 2], [3]], [50, 40]); // scalar, reduction 'mean'
+ * const grad = tf.grad((x: tf.Tensor3D) => ctcLoss(x, [[1, 2, 2], [3]], [50, 40]))(logits);
+ * ```
+ *
+ * @param logits `[batch, time, classes]` float32 scores.
+ * @param targets one label sequence per utterance, no blanks.
+ * @param inputLengths frames per utterance (each `<= time`); later frames are padding.
+ */
+function ctcLoss_(
+  logits: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcLossOptions = {},
+): Tensor {
+  return ctcOp('ctcLoss', 'logits', 'logits', logits, targets, inputLengths, options);
+}
+
+/**
+ * CTC loss of log-probabilities (for callers that already applied a log-softmax), as PyTorch's
+ * `ctc_loss`; its gradient is the exact derivative, minus the occupancy.
+ *
+ * @param logProbs `[batch, time, classes]` float32 log-probabilities.
+ */
+function ctcLossFromLogProbs_(
+  logProbs: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcLossOptions = {},
+): Tensor {
+  return ctcOp('ctcLossFromLogProbs', 'logProbs', 'logProbs', logProbs, targets, inputLengths, options);
+}
+
+/** CTC loss of unnormalised `[batch, time, classes]` logits with an exact closed-form gradient. */
+export const ctcLoss = op({ ctcLoss_ });
+
+/** CTC loss of `[batch, time, classes]` log-probabilities with an exact closed-form gradient. */
+export const ctcLossFromLogProbs = op({ ctcLossFromLogProbs_ });

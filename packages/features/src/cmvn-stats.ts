@@ -1,0 +1,36 @@
+import type { Matrix } from '@stnas/data-wsj';
+
+/**
+ * Kaldi's CMVN statistics (`compute-cmvn-stats`, transform/cmvn.cc): a 2 × (D+1) double matrix whose
+ * row 0 holds per-dimension sums and the frame count last, and row 1 the sums of squares (last 0).
+ * Pass one matrix, or all utterances of a speaker to accumulate them.
+ */
+export function computeCmvnStats(feats: Matrix | Iterable<Matrix>): Matrix {
+  const list: Matrix[] = isMatrix(feats) ? [feats] : [...feats];
+  if (list.length === 0) throw new Error('computeCmvnStats: no feature matrices given');
+  const dim = list[0]!.cols;
+  const stats = new Float64Array(2 * (dim + 1));
+  list.forEach((m, u) => {
+    if (m.cols !== dim) {
+      throw new Error(`computeCmvnStats: matrix ${u} has ${m.cols} columns, expected ${dim} like matrix 0`);
+    }
+    if (m.data.length !== m.rows * m.cols) {
+      throw new Error(`computeCmvnStats: matrix ${u} holds ${m.data.length} values, not ${m.rows}x${m.cols}`);
+    }
+    const d = m.data;
+    for (let t = 0; t < m.rows; t++) {
+      const row = t * dim;
+      for (let c = 0; c < dim; c++) {
+        const v = d[row + c]!;
+        stats[c] = stats[c]! + v;
+        stats[dim + 1 + c] = stats[dim + 1 + c]! + v * v;
+      }
+    }
+    stats[dim] = stats[dim]! + m.rows;
+  });
+  return { rows: 2, cols: dim + 1, data: stats };
+}
+
+function isMatrix(x: unknown): x is Matrix {
+  return typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x;
+}

@@ -1,0 +1,114 @@
+// Help texts of the `stnas` commands (kept apart so cli.ts stays a thin parser).
+
+/** The top-level help. */
+export const HELP = `stnas: efficient neural architecture search for end-to-end speech recognition (ST-NAS)
+
+Usage: stnas [global options] <command> [options]
+
+Commands:
+  demo       the whole pipeline on the bundled corpus with a small search space, beside two
+             human-designed baselines, printing a table of test PER and parameters
+  pipeline   warmup, search, retrain, decode and report on your own Kaldi data dirs
+  warmup     train uniformly sampled paths of the supernet with CTC
+  search     alternate architecture steps (held-out batch) and weight steps (train batch)
+  retrain    derive the argmax architecture (or take --arch) and train it from scratch
+  decode     greedy or prefix beam search to a PER report; --write-logits to a Kaldi ark
+  report     write the self-contained HTML report of a run directory
+  doctor     print the Node version, the selected backend and why, SIMD/threads, and which
+             optional backends are missing
+
+Global options (before or after the command):
+  --backend auto|tensorflow|wasm|cpu   compute engine (default auto: tfjs-node-gpu, tfjs-node,
+                                       wasm, cpu, the first that loads)
+  --json                               machine-readable output
+  -h, --help                           this help
+
+Run 'stnas <command> --help' for a command's options. Exit codes: 0 success, 1 failure,
+2 bad arguments, 3 backend unavailable, 4 missing or malformed input.`;
+
+const TRAIN_COMMON = `  --config FILE        supernet config in the reference's JSON format (candidate, net, net_configs)
+  --data DIR           Kaldi training data dir (feats.scp, cmvn.scp, utt2spk, text)
+  --dev DIR            Kaldi dev data dir (the stop rule's loss)
+  --lexicon FILE       word to phone lexicon (default: DATA/../lang/lexicon.txt)
+  --units FILE         phone units, one per line as "<unit> <id>" (default: DATA/../lang/units.txt)
+  --out DIR            run directory (created; a rerun resumes from its checkpoints)
+  --seed N             seed of initialisation, shuffling and sampling (default 0)
+  --batch-size N       utterances per batch
+  --lr X               weight learning rate (Adam, default 1e-3)
+  --max-epochs N       hard cap on epochs
+  --steps-per-epoch N  cap batches per epoch (quick runs)
+  --checkpoint-every N steps between mid-epoch checkpoints (default 50)`;
+
+/** Per-command help. */
+export const COMMAND_HELP: Record<string, string> = {
+  warmup: `Usage: stnas warmup --config FILE --data DIR --dev DIR --out DIR [options]
+
+Trains the supernet's weights with CTC, sampling one candidate per node uniformly at every step.
+Stops when the dev loss has not improved by --min-loss-improve for 3 epochs after --min-epochs;
+always leaves OUT/warmup/best.ckpt.
+
+${TRAIN_COMMON}
+  --min-epochs N       epochs before the stop rule applies (default 10)
+  --min-loss-improve X improvement that counts (default 0.5)`,
+  search: `Usage: stnas search --config FILE --data DIR --dev DIR --out DIR [options]
+
+Starts from OUT/warmup/best.ckpt. Moves --held-out-ratio of the training set into a held-out split;
+each step takes an architecture step on a held-out batch (sample from p, estimator gradient, Adam
+on the logits only) and a weight step on a train batch (one path sampled from p). Logs p for every
+node at every step to OUT/search/steps.jsonl and writes OUT/search/architecture.json.
+
+${TRAIN_COMMON}
+  --estimator NAME     st|gdas|snas|darts|spos (default st)
+  --held-out-ratio X   fraction of train moved to the held-out split (default 0.1)
+  --arch-lr X          Adam learning rate of the architecture logits (default 5e-3)`,
+  retrain: `Usage: stnas retrain --config FILE --data DIR --dev DIR --out DIR [options]
+
+Builds the derived architecture (OUT/search/architecture.json, or --arch) from scratch and trains
+it with CTC; the lr is multiplied by 0.1 on every non-improving epoch after --min-epochs, and the
+run stops below --lr-floor. Writes the model to OUT/retrain (model.json, weights.ckpt).
+
+${TRAIN_COMMON}
+  --arch OPS           comma-separated op per node (e.g. tdnn-C1D1Nln,tdnn-C2D2Nln,...)
+  --name NAME          subdirectory of OUT for this model (default retrain)
+  --min-epochs N       epochs before the lr can decay (default 10)
+  --lr-floor X         stop when the lr falls below this (default 1e-5)`,
+  decode: `Usage: stnas decode --model DIR --data DIR [options]
+
+Decodes a Kaldi data dir (feats.scp, cmvn.scp, utt2spk and a word-level text mapped to phones
+through the lexicon) with the model's own feature pipeline and prints the phone error rate.
+
+  --model DIR          a trained model directory (model.json and weights.ckpt)
+  --data DIR           the data dir to decode
+  --lexicon FILE       word to phone lexicon (default: the model's own)
+  --beam N             prefix beam search width (default 0: greedy)
+  --lm FILE            phone n-gram LM in ARPA format (beam search only)
+  --lm-weight X        LM weight (default 0.5)
+  --write-logits FILE  also write the log-softmax outputs as a Kaldi ark (-inf as -1e16)
+  --json               print { "per", "utterances", "oov" } as one line`,
+  report: `Usage: stnas report --out DIR
+
+Writes DIR/report.html: the derived architecture drawn as SVG, the architecture probabilities over
+the search, the loss curves and the results table, in one self-contained file.`,
+  pipeline: `Usage: stnas pipeline --config FILE --data DIR --dev DIR --test DIR --out DIR [options]
+
+Runs warmup, search, retrain, decode of --test and report in OUT; a rerun resumes.
+
+${TRAIN_COMMON}
+  --test DIR           Kaldi test data dir decoded at the end
+  --estimator NAME     st|gdas|snas|darts|spos (default st)
+  --held-out-ratio X   (default 0.1)`,
+  demo: `Usage: stnas demo [--out DIR] [--json] [--seed N] [--quick]
+
+The whole pipeline on the bundled corpus with a small search space (under 15 minutes on 2 CPU
+cores), then the searched architecture retrained beside two human-designed baselines retrained the
+same way (the smallest candidate everywhere, and the largest), with parameters and test PER.
+With --json the last line is { "results": [...], "model": "<dir>" }.
+
+  --out DIR            run directory (default ./stnas-demo); a rerun resumes
+  --quick              a few steps per stage (a smoke test, not a result)
+  --seed N             (default 0)`,
+  doctor: `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--json]
+
+Selects a compute backend exactly as training would and prints what it found. Exits 0 when a
+backend runs; non-zero with one line when the requested backend cannot be loaded.`,
+};

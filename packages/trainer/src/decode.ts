@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { errorRate, greedyDecode, loadArpa, prefixBeamSearch } from '@stnas/ctc';
+import { type ArkEntry, writeArk } from '@stnas/data-wsj';
+import { buildModel } from '@stnas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import { readCheckpoint } from './checkpoint';
+import { loadDataSet, makeBatches } from './data';
+import { InputError } from './errors';
+import { readLexicon, readUnits } from './lang';
+import type { ModelManifest } from './retrain';
+import { modelVariables, readJson } from './stage-common';
+import { assignVariables } from './train-loop';
+
+/** Options of `stnas decode`. */
+export interface DecodeInputs {
+  /** A model directory written by retrain (model.json, weights.ckpt, lexicon.txt, units.txt). */
+  model: string;
+  /** The Kaldi data dir to decode. */
+  data: string;
+  /** Word to phone lexicon (default: the model's own). */
+  lexicon?: string;
+  /** Prefix beam width; 0 for greedy. */
+  beam: number;
+  /** Phone n-gram LM (ARPA over unit names), beam search only. */
+  lm?: string;
+  lmWeight: number;
+  /** Write the log-softmax outputs to this Kaldi ark (-inf as -1e16, as the reference's calculate_logits.py). */
+  writeLogits?: string;
+  batchSize?: number;
+  /** Caps the utterances decoded (quick runs). */
+  maxUtts?: number;
+}
+
+/** What `stnas decode` reports. */
+export interface DecodeResult {
+  /** Phone error rate (errors / reference phones). */
+  per: number;
+  utterances: number;
+  /** Words of the transcripts not in the lexicon (left out of the references). */
+  oov: number;
+  errors: number;
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+  refPhones: number;
+}
+
+/** Reads a model directory's manifest, checking that its files exist. */
+export function readModelManifest(dir: string): ModelManifest {
+  const m = readJson<ModelManifest>(path.join(dir, 'model.json'), 'model manifest');
+  if (m.format !== 'stnas-model-1') throw new InputError(`${path.join(dir, 'model.json')}: format must be "stnas-model-1", got ${JSON.stringify(m.format)}`);
+  for (const f of [m.weights, m.units, m.lexicon]) {
+    if (!existsSync(path.join(dir, f))) throw new InputError(`model dir ${dir} lacks ${f}`);
+  }
+  return m;
+}
+
+/**
+ * Decodes a Kaldi data dir with a trained model: the model's own feature pipeline, the argmax
+ * forward, then greedy decoding or prefix beam search (optionally with a phone n-gram LM), scored
+ * as a phone error rate against the word transcripts mapped through the lexicon.
+ */
+export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
+  const m = readModelManifest(i.model);
+  const units = readUnits(path.join(i.model, m.units));
+  const lexicon = readLexicon(i.lexicon ?? path.join(i.model, m.lexicon));
+  const lm = i.lm ? await loadArpa(i.lm) : undefined;
+  if (lm && i.beam === 0) throw new InputError('--lm needs beam search: give --beam N (N >= 1)');
+  const set = await loadDataSet(i.data, { lexicon, units, pipeline: m.pipeline, maxUtts: i.maxUtts });
+  if (set.dim !== m.config.net_configs.idim) {
+    throw new InputError(`${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`);
+  }
+  const model = buildModel(m.config, { seed: m.seed });
+  try {
+    const weights = path.join(i.model, m.weights);
+    assignVariables(weights, readCheckpoint(weights).arrays, modelVariables(model));
+    const refs: Int32Array[] = [];
+    const hyps: number[][] = [];
+    const logits: ArkEntry[] = [];
+    for (const batch of makeBatches(set.utts, set.dim, i.batchSize ?? 16)) {
+      const { data, shape, lengths } = tf.tidy(() => {
+        const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, { mode: 'eval', argmax: true, training: false });
+        const lp = tf.logSoftmax(out.logits);
+        return { data: lp.dataSync() as Float32Array, shape: lp.shape as [number, number, number], lengths: out.lengths };
+      });
+      const decoded =
+        i.beam > 0
+          ? prefixBeamSearch({ data, shape }, lengths, { beamWidth: i.beam, lm, lmWeight: i.lmWeight, vocabulary: units.names, nBest: 1 }).map(
+              (n) => n[0]?.tokens ?? [],
+            )
+          : greedyDecode({ data, shape }, lengths);
+      batch.labels.forEach((l) => refs.push(l));
+      decoded.forEach((h) => hyps.push(h));
+      if (i.writeLogits) {
+        const [, T, C] = shape;
+        batch.keys.forEach((key, b) => {
+          const rows = lengths[b]!;
+          const out = new Float32Array(rows * C);
+          for (let k = 0; k < rows * C; k++) {
+            const v = data[b * T * C + k]!;
+            out[k] = v === -Infinity ? -1e16 : v;
+          }
+          logits.push({ key, value: { rows, cols: C, data: out } });
+        });
+      }
+    }
+    if (i.writeLogits) await writeArk(i.writeLogits, logits);
+    const e = errorRate(refs, hyps);
+    return {
+      per: e.rate,
+      utterances: set.utts.length,
+      oov: set.oov,
+      errors: e.errors,
+      substitutions: e.substitutions,
+      deletions: e.deletions,
+      insertions: e.insertions,
+      refPhones: e.refLength,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { DEMO_CONFIG, parseOpName, type StnasConfig } from '@stnas/search-space';
+import { writeFileAtomic } from './checkpoint';
+import { runDecode } from './decode';
+import { readUnits } from './lang';
+import { pinConfig } from './pipeline';
+import type { ResultRow } from './report-html';
+import { configWithOps, runRetrain } from './retrain';
+import { type RunResults, writeReport } from './run-report';
+import { runSearch } from './search';
+import type { StageInputs } from './stage-common';
+import { runWarmup } from './warmup';
+
+/** Options of `stnas demo`. */
+export interface DemoInputs {
+  /** The corpus folder holding train/, dev/, test/ and lang/. */
+  corpus: string;
+  out: string;
+  seed: number;
+  /** A few steps per stage: a smoke test of the whole path, not a result. */
+  quick: boolean;
+  progress: StageInputs['progress'];
+  log: (line: string) => void;
+}
+
+/** What the demo reports: one row per model (searched first) and the searched model's directory. */
+export interface DemoResult extends RunResults {
+  model: string;
+  table: string;
+  report: string;
+}
+
+/** Sizes of a demo run. */
+export interface DemoPlan {
+  batchSize: number;
+  maxUtts?: number;
+  stepsPerEpoch?: number;
+  warmupEpochs: number;
+  warmupMinEpochs: number;
+  searchEpochs: number;
+  retrainEpochs: number;
+  retrainMinEpochs: number;
+}
+
+/** The demo's sizes: chosen so the full run (search + three retrains) stays under 15 min on 2 cores. */
+export function demoPlan(quick: boolean): DemoPlan {
+  return quick
+    ? { batchSize: 8, maxUtts: 24, stepsPerEpoch: 2, warmupEpochs: 1, warmupMinEpochs: 1, searchEpochs: 1, retrainEpochs: 1, retrainMinEpochs: 1 }
+    : { batchSize: 16, warmupEpochs: 4, warmupMinEpochs: 2, searchEpochs: 4, retrainEpochs: 6, retrainMinEpochs: 3 };
+}
+
+/**
+ * The two human-designed baselines: the smallest candidate in every node (fewest weights, then
+ * narrowest context) and the largest (most weights, then widest context).
+ */
+export function baselineOps(candidates: readonly string[]): { small: string; large: string } {
+  const size = (op: string) => {
+    const s = parseOpName(op) as { halfContext?: number; dilation?: number };
+    const c = s.halfContext ?? 0;
+    return [2 * c + 1, 2 * c * (s.dilation ?? 1) + 1] as const;
+  };
+  const sorted = [...candidates].sort((a, b) => size(a)[0] - size(b)[0] || size(a)[1] - size(b)[1]);
+  return { small: sorted[0]!, large: sorted[sorted.length - 1]! };
+}
+
+/** Formats result rows as the table `stnas demo` prints. */
+export function formatResults(rows: readonly ResultRow[]): string {
+  const head = ['model', 'architecture', 'params', 'test PER'];
+  const cells = rows.map((r) => [r.name, r.architecture, r.params.toLocaleString('en-US'), `${(r.testPer * 100).toFixed(2)}%`]);
+  const w = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
+  const line = (r: string[]) => r.map((x, c) => (c >= 2 ? x.padStart(w[c]!) : x.padEnd(w[c]!))).join('  ');
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...cells.map(line)].join('\n');
+}
+
+/**
+ * The demo: the whole pipeline on the bundled corpus with the small search space (warmup, ST
+ * search, retrain of the derived architecture), then the two baselines retrained the same way, all
+ * decoded on the test set.
+ */
+export async function runDemo(i: DemoInputs): Promise<DemoResult> {
+  const plan = demoPlan(i.quick);
+  const lang = path.join(i.corpus, 'lang');
+  const units = readUnits(path.join(lang, 'units.txt'));
+  const config: StnasConfig = { ...DEMO_CONFIG, net_configs: { ...DEMO_CONFIG.net_configs, num_classes: units.names.length } };
+  pinConfig(i.out, config);
+  const common: StageInputs = {
+    config,
+    data: path.join(i.corpus, 'train'),
+    dev: path.join(i.corpus, 'dev'),
+    lexicon: path.join(lang, 'lexicon.txt'),
+    units: path.join(lang, 'units.txt'),
+    out: i.out,
+    seed: i.seed,
+    batchSize: plan.batchSize,
+    lr: 1e-3,
+    maxEpochs: plan.warmupEpochs,
+    stepsPerEpoch: plan.stepsPerEpoch,
+    checkpointEvery: 20,
+    maxUtts: plan.maxUtts,
+    progress: i.progress,
+    log: i.log,
+  };
+  i.log('== warmup');
+  await runWarmup({ ...common, minEpochs: plan.warmupMinEpochs, minLossImprove: 0.5 });
+  i.log('== search (st)');
+  const { derived } = await runSearch({ ...common, maxEpochs: plan.searchEpochs, estimator: 'st', heldOutRatio: 0.1, archLr: 5e-3 });
+  i.log(`derived architecture: ${derived.ops.join(' ')}`);
+  const base = DEMO_CONFIG.candidate;
+  const cands = Array.isArray(base) ? base : (base as { base: string[] }).base;
+  const { small, large } = baselineOps(cands);
+  const blocks = config.net_configs.block_list[0]!;
+  const models: { name: string; dir: string; config: StnasConfig }[] = [
+    { name: 'stnas-search (st)', dir: 'retrain', config: derived.config },
+    { name: `baseline-small (${small} x${blocks})`, dir: 'baseline-small', config: configWithOps(config, Array(blocks).fill(small)) },
+    { name: `baseline-large (${large} x${blocks})`, dir: 'baseline-large', config: configWithOps(config, Array(blocks).fill(large)) },
+  ];
+  const results: ResultRow[] = [];
+  let modelDir = '';
+  for (const m of models) {
+    i.log(`== retrain ${m.name}`);
+    const r = await runRetrain({
+      ...common,
+      architecture: m.config,
+      name: m.dir,
+      maxEpochs: plan.retrainEpochs,
+      minEpochs: plan.retrainMinEpochs,
+      lrFloor: 1e-5,
+    });
+    const test = await runDecode({ model: r.modelDir, data: path.join(i.corpus, 'test'), beam: 0, lmWeight: 0, maxUtts: plan.maxUtts });
+    i.log(`${m.name}: test PER ${(test.per * 100).toFixed(2)}% on ${test.utterances} utterances`);
+    results.push({ name: m.name, architecture: r.manifest.architecture, params: r.manifest.params, testPer: test.per });
+    if (!modelDir) modelDir = path.resolve(r.modelDir);
+  }
+  writeFileAtomic(path.join(i.out, 'results.json'), `${JSON.stringify({ results, model: modelDir }, null, 2)}\n`);
+  const report = writeReport(i.out, 'stnas demo');
+  return { results, model: modelDir, table: formatResults(results), report };
+}

@@ -1,0 +1,37 @@
+import { createRng } from '@stnas/st-estimator';
+import { createProgress, type Progress } from './progress';
+import type { StageInputs } from './stage-common';
+import { type EpochRecord, type LoopResult, type LoopSpec, runLoop } from './train-loop';
+
+/** Adds progress bars and epoch log lines to a loop spec, then runs it. */
+export async function runWithProgress(
+  i: StageInputs,
+  spec: Omit<LoopSpec, 'rng' | 'onStep' | 'onEpoch'> & { rng?: LoopSpec['rng'] },
+): Promise<LoopResult> {
+  let bar: Progress | undefined;
+  let frames = 0;
+  const perEpoch = Math.min(spec.batches, spec.stepsPerEpoch ?? Infinity);
+  const result = await runLoop({
+    ...spec,
+    rng: spec.rng ?? createRng(i.seed),
+    onStep(s, outcome) {
+      if (!bar) {
+        frames = 0;
+        bar = createProgress(`${spec.stage} epoch ${s.schedule.epoch + 1}`, perEpoch, i.progress);
+      }
+      frames += outcome.frames;
+      if (outcome.skipped) i.log(`${spec.stage}: step ${s.step} skipped: ${outcome.skipped}`);
+      bar.update({ done: s.pos, frames, loss: outcome.loss });
+    },
+    onEpoch(r: EpochRecord, s) {
+      bar?.finish();
+      bar = undefined;
+      i.log(
+        `${spec.stage} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, dev loss ${r.devLoss.toFixed(3)}, lr ${r.lr.toExponential(1)}` +
+          `${s.schedule.bestEpoch === r.epoch ? ' (best)' : ''}${r.skipped ? `, ${r.skipped} batches skipped` : ''}, ${Math.round(r.framesPerSecond)} frames/s` +
+          `${s.schedule.stopped ? `; stopping: ${s.schedule.reason}` : ''}`,
+      );
+    },
+  });
+  return result;
+}

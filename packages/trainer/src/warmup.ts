@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { buildSupernet } from '@stnas/search-space';
+import { createAdam, disposeAdamState } from './adam';
+import { makeBatches } from './data';
+import { warmupSchedule } from './plateau-schedule';
+import { safeUpdate } from './safe-update';
+import { batchLoss, evaluateLoss, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { runWithProgress } from './stage-runner';
+import { createRng } from '@stnas/st-estimator';
+import type { LoopResult } from './train-loop';
+
+/** Options of the warmup stage beyond the shared ones. */
+export interface WarmupInputs extends StageInputs {
+  /** Epochs before the stop rule applies (reference 10). */
+  minEpochs: number;
+  /** Improvement of the dev loss that counts (reference 0.5). */
+  minLossImprove: number;
+}
+
+/** The warmup stage's directory in a run directory. */
+export const warmupDir = (out: string) => path.join(out, 'warmup');
+
+/**
+ * Warmup (thu-spmi/ST-NAS NASTop.py, MODE=warmup): at every step each node picks a candidate
+ * uniformly and only that path's weights train, with CTC and Adam. The dev loss samples paths the
+ * same way from a generator seeded per epoch, so it is reproducible on resume.
+ */
+export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
+  const d = await loadStageData(i);
+  const model = buildSupernet(i.config, { seed: i.seed });
+  const adam = createAdam({ lr: i.lr });
+  const opt = { name: 'weights', adam, state: adam.init() };
+  try {
+    const train = makeBatches(d.train.utts, d.train.dim, i.batchSize);
+    const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
+    const weights = model.weightVariables();
+    const schedule = warmupSchedule({ lr: i.lr, minEpochs: i.minEpochs, minLossImprove: i.minLossImprove, maxEpochs: i.maxEpochs });
+    return await runWithProgress(
+      i,
+      {
+        stage: 'warmup',
+        dir: warmupDir(i.out),
+        schedule,
+        batches: train.length,
+        stepsPerEpoch: i.stepsPerEpoch,
+        variables: modelVariables(model),
+        optimizers: [opt],
+        checkpointEvery: i.checkpointEvery,
+        trainStep(b, { rng, lr }) {
+          const batch = train[b]!;
+          const r = safeUpdate(() => batchLoss(model, batch, { mode: 'warmup', rng, training: true }), weights, adam, opt.state, lr);
+          return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
+        },
+        evaluate({ epoch }) {
+          const rng = createRng(i.seed * 1000 + epoch);
+          return evaluateLoss(model, dev, () => ({ mode: 'warmup', rng, training: false }));
+        },
+      },
+    );
+  } finally {
+    disposeAdamState(opt.state);
+    model.dispose();
+  }
+}
