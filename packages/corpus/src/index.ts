@@ -1,1 +1,2 @@
-export {};
+export type { CorpusSplit, CorpusSplits } from './corpus-paths';
+export { corpusDir, corpusSplits, lexiconPath, unitsPath } from './corpus-paths';

@@ -4,7 +4,7 @@
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -118,6 +118,7 @@ async function lossBenchmark(): Promise<string> {
     }
   }
   logits.dispose();
+  rmSync(dir, { recursive: true, force: true });
   const torchMs = torchRun ? median(t.torch!) : Number.NaN;
   const row = (name: string, ms: number) => [
     name,

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,8 +79,13 @@ describe('parseArpa / ArpaModel', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'arpa-'));
     const file = path.join(dir, 'lm.arpa');
     writeFileSync(file, TRIGRAM);
-    const m = await loadArpa(file);
-    expect(m.logProb10(['<s>', '1'], '2')).toBeCloseTo(-0.05, 12);
+    try {
+      const m = await loadArpa(file);
+      expect(m.logProb10(['<s>', '1'], '2')).toBeCloseTo(-0.05, 12);
+      await expect(loadArpa(path.join(dir, 'missing.arpa'))).rejects.toThrow(/missing\.arpa/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -158,22 +158,25 @@ function ctcOp(
       value = scalar(reduction === 'mean' && B > 0 ? total / B : total, 'float32');
     }
     const gradFunc = (dy: Tensor): Tensor => {
-      if (!result.grad) result = ctcForwardBackward(batch, { grad: true });
-      const g = result.grad!;
+      // The kernel's gradient buffer is scaled in place and handed to the tensor, so it is used once.
+      const g = result.grad ?? ctcForwardBackward(batch, { grad: true }).grad!;
+      result = { ...result, grad: undefined };
       const dys = dy.dataSync();
       const per = batch.time * batch.classes;
-      const out = new Float32Array(g.length);
       for (let b = 0; b < B; b++) {
+        const o = b * per;
         // zeroInfinity zeroes an infeasible utterance's gradient; otherwise it stays NaN (PyTorch).
-        if (zeroInfinity && result.losses[b] === Number.POSITIVE_INFINITY) continue;
+        if (zeroInfinity && result.losses[b] === Number.POSITIVE_INFINITY) {
+          g.fill(0, o, o + per);
+          continue;
+        }
         let w: number;
         if (reduction === 'none') w = dys[b]!;
         else if (reduction === 'sum') w = dys[0]!;
         else w = dys[0]! / (B * Math.max(1, batch.targets[b]!.length));
-        const o = b * per;
-        for (let i = o; i < o + per; i++) out[i] = g[i]! * w;
+        if (w !== 1) for (let i = o; i < o + per; i++) g[i]! *= w;
       }
-      return tensor(out, input.shape, 'float32');
+      return tensor(g, input.shape, 'float32');
     };
     return { value, gradFunc };
   });

@@ -111,6 +111,21 @@ describe('prefixBeamSearch', () => {
     expect(greedy.some((g) => g.length > 5)).toBe(true);
   });
 
+  it('keeps each prefix once: n-best lists hold distinct sequences, scores sorted', () => {
+    const B = 4;
+    const T = 60;
+    const C = 5;
+    const r = rng(21);
+    const raw = Array.from({ length: B * T * C }, () => 3 * r());
+    const lp = tf.logSoftmax(tf.tensor3d(raw, [B, T, C])) as tf.Tensor3D;
+    for (const hyps of prefixBeamSearch(lp, [60, 60, 45, 30], { beamWidth: 16 })) {
+      expect(hyps).toHaveLength(16);
+      expect(new Set(hyps.map((h) => h.tokens.join(','))).size).toBe(16);
+      for (let k = 1; k < hyps.length; k++) expect(hyps[k]!.score).toBeLessThanOrEqual(hyps[k - 1]!.score);
+    }
+    lp.dispose();
+  });
+
   it('an LM that forbids a token keeps it out of the result', () => {
     // Token 3 dominates frame 2, but the phone LM has no unigram for it (and no <unk>).
     const rows = [

@@ -22,6 +22,13 @@ export interface PrefixBeamSearchOptions {
   readonly nBest?: number;
   /** Skip classes whose log-probability at a frame is this far below the frame's best (default 20). */
   readonly pruneLogProb?: number;
+  /**
+   * Classes tried as extensions per frame, the most probable first. The default, `beamWidth + 1`
+   * without an LM, loses nothing: an extension outside the top `beamWidth + 1` classes is beaten by
+   * `beamWidth` extensions of the same prefix. With an LM the default is 40 (ctcdecode's
+   * `cutoff_top_n`).
+   */
+  readonly maxCandidates?: number;
 }
 
 /** One hypothesis of {@link prefixBeamSearch}. */
@@ -44,44 +51,37 @@ function logAdd(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-/** The prefixes of one utterance as a trie; a prefix is a node id. */
-class PrefixTrie {
+/** The prefixes that survived a frame, as a tree of parent links; a prefix is a node id, root 0. */
+class PrefixTree {
   readonly parent: number[] = [-1];
   readonly token: number[] = [-1];
   readonly length: number[] = [0];
   readonly lmState: number[];
   readonly lmLogProb: number[] = [0];
-  private readonly children: Map<number, number>[] = [new Map()];
+
+  // One node per prefix, so a pruned prefix that comes back is recognised as the parent of its
+  // surviving extensions (their probability mass must merge, not split).
+  private readonly children = new Map<number, number>();
 
   constructor(
-    private readonly lm: TokenLanguageModel | undefined,
-    private readonly vocabulary: readonly string[] | undefined,
+    startState: number,
+    private readonly classes: number,
   ) {
-    this.lmState = [lm ? lm.startState : 0];
+    this.lmState = [startState];
   }
 
-  child(node: number, token: number): number {
-    const kids = this.children[node]!;
-    let id = kids.get(token);
-    if (id !== undefined) return id;
-    id = this.parent.length;
-    kids.set(token, id);
-    this.children.push(new Map());
-    this.parent.push(node);
+  /** The node of `parent` extended by `token`, created on first use. */
+  add(parent: number, token: number, lmState: number, lmLogProb: number): number {
+    const key = parent * this.classes + token;
+    const known = this.children.get(key);
+    if (known !== undefined) return known;
+    this.children.set(key, this.parent.length);
+    this.parent.push(parent);
     this.token.push(token);
-    this.length.push(this.length[node]! + 1);
-    if (this.lm) {
-      const word = this.vocabulary ? this.vocabulary[token] : String(token);
-      if (word === undefined)
-        throw new Error(`prefixBeamSearch: options.vocabulary has no word for class ${token}`);
-      const r = this.lm.next(this.lmState[node]!, word);
-      this.lmState.push(r.state);
-      this.lmLogProb.push(this.lmLogProb[node]! + r.logProb);
-    } else {
-      this.lmState.push(0);
-      this.lmLogProb.push(0);
-    }
-    return id;
+    this.length.push(this.length[parent]! + 1);
+    this.lmState.push(lmState);
+    this.lmLogProb.push(lmLogProb);
+    return this.parent.length - 1;
   }
 
   tokens(node: number): number[] {
@@ -89,6 +89,40 @@ class PrefixTrie {
     for (let n = node; n > 0; n = this.parent[n]!) out.push(this.token[n]!);
     return out.reverse();
   }
+}
+
+/** Indices of the `k` largest finite `scores[0..n)`, best first (quickselect, then a sort of k). */
+function topK(scores: Float64Array, n: number, k: number, work: Int32Array): number[] {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (scores[i]! > NEG) work[m++] = i;
+  if (m > k) {
+    // Hoare quickselect: move the k largest to work[0..k).
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const pivot = scores[work[(lo + hi) >> 1]!]!;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while (scores[work[i]!]! > pivot) i++;
+        while (scores[work[j]!]! < pivot) j--;
+        if (i <= j) {
+          const tmp = work[i]!;
+          work[i] = work[j]!;
+          work[j] = tmp;
+          i++;
+          j--;
+        }
+      }
+      if (k - 1 <= j) hi = j;
+      else if (k - 1 >= i) lo = i;
+      else break;
+    }
+    m = k;
+  }
+  const out = Array.from(work.subarray(0, m));
+  out.sort((x, y) => scores[y]! - scores[x]! || x - y);
+  return out;
 }
 
 /**
@@ -128,12 +162,31 @@ export function prefixBeamSearch(
       `${fn}: options.vocabulary has ${options.vocabulary.length} words for ${classes} classes`,
     );
   }
+  const maxCandidates = options.maxCandidates ?? (lm ? 40 : beamWidth + 1);
+  if (!Number.isInteger(maxCandidates) || maxCandidates < 1) {
+    throw new Error(`${fn}: options.maxCandidates must be a positive integer, got ${maxCandidates}`);
+  }
+  const words: string[] = [];
+  for (let c = 0; c < classes; c++) words.push(options.vocabulary ? options.vocabulary[c]! : String(c));
   const results: BeamHypothesis[][] = [];
   const candidates = new Int32Array(classes);
+  const byLogProb = (o: number) => (x: number, y: number) => data[o + y]! - data[o + x]!;
+  // Entries are the prefixes alive after a frame: entry j < beams is beam j itself (it emitted a
+  // blank or repeated its last label); later entries extend beam eBeam[k] by eToken[k].
+  const cap = beamWidth * (Math.min(maxCandidates, classes) + 1);
+  const eBeam = new Int32Array(cap);
+  const eToken = new Int32Array(cap);
+  const ePb = new Float64Array(cap);
+  const ePnb = new Float64Array(cap);
+  const eLmState = new Int32Array(cap);
+  const eLm = new Float64Array(cap);
+  const eScore = new Float64Array(cap);
+  const work = new Int32Array(cap);
+  // mergeInto[i * classes + c] = j when beam j is beam i extended by c (-1 otherwise).
+  const mergeInto = new Int32Array(beamWidth * classes).fill(-1);
+  const beamOf = new Map<number, number>();
   for (let b = 0; b < batch; b++) {
-    const trie = new PrefixTrie(lm, options.vocabulary);
-    const score = (node: number, pb: number, pnb: number) =>
-      logAdd(pb, pnb) + weighted(trie.lmLogProb[node]!) + bonus * trie.length[node]!;
+    const tree = new PrefixTree(lm ? lm.startState : 0, classes);
     let nodes = [0];
     let pbs = [0];
     let pnbs = [NEG];
@@ -143,58 +196,83 @@ export function prefixBeamSearch(
       for (let c = 0; c < classes; c++) if (data[o + c]! > best) best = data[o + c]!;
       let nc = 0;
       for (let c = 0; c < classes; c++) if (c !== blank && data[o + c]! >= best - prune) candidates[nc++] = c;
-      const index = new Map<number, number>();
-      const nextNodes: number[] = [];
-      const nextPb: number[] = [];
-      const nextPnb: number[] = [];
-      const slot = (node: number) => {
-        let k = index.get(node);
-        if (k === undefined) {
-          k = nextNodes.length;
-          index.set(node, k);
-          nextNodes.push(node);
-          nextPb.push(NEG);
-          nextPnb.push(NEG);
-        }
-        return k;
-      };
+      if (nc > maxCandidates) {
+        candidates.subarray(0, nc).sort(byLogProb(o));
+        nc = maxCandidates;
+      }
+      const W = nodes.length;
+      beamOf.clear();
+      for (let j = 0; j < W; j++) beamOf.set(nodes[j]!, j);
+      for (let j = 0; j < W; j++) {
+        const i = beamOf.get(tree.parent[nodes[j]!]!);
+        if (i !== undefined) mergeInto[i * classes + tree.token[nodes[j]!]!] = j;
+      }
       const lpBlank = data[o + blank]!;
-      for (let i = 0; i < nodes.length; i++) {
+      for (let j = 0; j < W; j++) {
+        const node = nodes[j]!;
+        const last = tree.token[node]!;
+        eBeam[j] = j;
+        eToken[j] = last;
+        ePb[j] = logAdd(pbs[j]!, pnbs[j]!) + lpBlank;
+        ePnb[j] = last >= 0 ? pnbs[j]! + data[o + last]! : NEG;
+        eLmState[j] = tree.lmState[node]!;
+        eLm[j] = tree.lmLogProb[node]!;
+      }
+      let n = W;
+      for (let i = 0; i < W; i++) {
         const node = nodes[i]!;
         const pb = pbs[i]!;
-        const pnb = pnbs[i]!;
-        const total = logAdd(pb, pnb);
-        const last = trie.token[node]!;
-        let k = slot(node);
-        nextPb[k] = logAdd(nextPb[k]!, total + lpBlank);
-        if (last >= 0) nextPnb[k] = logAdd(nextPnb[k]!, pnb + data[o + last]!);
-        for (let j = 0; j < nc; j++) {
-          const c = candidates[j]!;
-          const lp = data[o + c]!;
+        const total = logAdd(pb, pnbs[i]!);
+        const last = tree.token[node]!;
+        for (let q = 0; q < nc; q++) {
+          const c = candidates[q]!;
           // A repeated label starts a new token only after a blank.
-          const mass = c === last ? pb + lp : total + lp;
+          const mass = (c === last ? pb : total) + data[o + c]!;
           if (mass === NEG) continue;
-          const child = trie.child(node, c);
-          if (trie.lmLogProb[child] === NEG) continue; // the LM forbids this prefix
-          k = slot(child);
-          nextPnb[k] = logAdd(nextPnb[k]!, mass);
+          const j = mergeInto[i * classes + c]!;
+          if (j >= 0) {
+            ePnb[j] = logAdd(ePnb[j]!, mass);
+            continue;
+          }
+          let lmState = 0;
+          let lmLp = 0;
+          if (lm) {
+            const r = lm.next(tree.lmState[node]!, words[c]!);
+            if (r.logProb === NEG) continue; // the LM forbids this prefix
+            lmState = r.state;
+            lmLp = tree.lmLogProb[node]! + r.logProb;
+          }
+          eBeam[n] = i;
+          eToken[n] = c;
+          ePb[n] = NEG;
+          ePnb[n] = mass;
+          eLmState[n] = lmState;
+          eLm[n] = lmLp;
+          n++;
         }
       }
-      const order = nextNodes.map((_, k) => k);
-      const scores = nextNodes.map((n, k) => score(n, nextPb[k]!, nextPnb[k]!));
-      order.sort((x, y) => scores[y]! - scores[x]!);
-      const keep = order.slice(0, beamWidth).filter((k) => scores[k]! > NEG);
-      nodes = keep.map((k) => nextNodes[k]!);
-      pbs = keep.map((k) => nextPb[k]!);
-      pnbs = keep.map((k) => nextPnb[k]!);
+      for (let j = 0; j < W; j++) {
+        const i = beamOf.get(tree.parent[nodes[j]!]!);
+        if (i !== undefined) mergeInto[i * classes + tree.token[nodes[j]!]!] = -1;
+      }
+      for (let k = 0; k < n; k++) {
+        const len = tree.length[nodes[eBeam[k]!]!]! + (k < W ? 0 : 1);
+        eScore[k] = logAdd(ePb[k]!, ePnb[k]!) + weighted(eLm[k]!) + bonus * len;
+      }
+      const keep = topK(eScore, n, beamWidth, work);
+      nodes = keep.map((k) =>
+        k < W ? nodes[k]! : tree.add(nodes[eBeam[k]!]!, eToken[k]!, eLmState[k]!, eLm[k]!),
+      );
+      pbs = keep.map((k) => ePb[k]!);
+      pnbs = keep.map((k) => ePnb[k]!);
     }
     const hyps: BeamHypothesis[] = [];
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       const acoustic = logAdd(pbs[i]!, pnbs[i]!);
-      const lmLogProb = lm ? trie.lmLogProb[node]! + lm.end(trie.lmState[node]!) : 0;
-      const s = acoustic + weighted(lmLogProb) + bonus * trie.length[node]!;
-      if (s > NEG) hyps.push({ tokens: trie.tokens(node), score: s, acousticLogProb: acoustic, lmLogProb });
+      const lmLogProb = lm ? tree.lmLogProb[node]! + lm.end(tree.lmState[node]!) : 0;
+      const s = acoustic + weighted(lmLogProb) + bonus * tree.length[node]!;
+      if (s > NEG) hyps.push({ tokens: tree.tokens(node), score: s, acousticLogProb: acoustic, lmLogProb });
     }
     hyps.sort((x, y) => y.score - x.score);
     results.push(hyps.slice(0, nBest));

@@ -73,14 +73,20 @@ export function decompress(h: CompressedHeader, payload: Uint8Array): Matrix {
   const range = f(h.range);
   if (h.format === 'CM') {
     const dataStart = 8 * cols;
+    const lut = new Float32Array(256);
     for (let c = 0; c < cols; c++) {
       const p0 = uint16ToFloat(min, range, dv.getUint16(8 * c, true));
       const p25 = uint16ToFloat(min, range, dv.getUint16(8 * c + 2, true));
       const p75 = uint16ToFloat(min, range, dv.getUint16(8 * c + 4, true));
       const p100 = uint16ToFloat(min, range, dv.getUint16(8 * c + 6, true));
       const colStart = dataStart + c * rows;
-      for (let r = 0; r < rows; r++)
-        out[r * cols + c] = charToFloat(p0, p25, p75, p100, payload[colStart + r]!);
+      if (rows > 256) {
+        // Same values as calling charToFloat per element, computed once per possible byte.
+        for (let v = 0; v < 256; v++) lut[v] = charToFloat(p0, p25, p75, p100, v);
+        for (let r = 0; r < rows; r++) out[r * cols + c] = lut[payload[colStart + r]!]!;
+      } else {
+        for (let r = 0; r < rows; r++) out[r * cols + c] = charToFloat(p0, p25, p75, p100, payload[colStart + r]!);
+      }
     }
   } else if (h.format === 'CM2') {
     // increment = float(range * (1.0 / 65535.0)) computed in double, then uint16 * float in float.
@@ -89,8 +95,10 @@ export function decompress(h: CompressedHeader, payload: Uint8Array): Matrix {
     for (let i = 0; i < n; i++) out[i] = f(min + f(dv.getUint16(2 * i, true) * inc));
   } else {
     const inc = f(range * (1.0 / 255.0));
+    const lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = f(min + f(v * inc));
     const n = rows * cols;
-    for (let i = 0; i < n; i++) out[i] = f(min + f(payload[i]! * inc));
+    for (let i = 0; i < n; i++) out[i] = lut[payload[i]!]!;
   }
   return { rows, cols, data: out };
 }

@@ -1,7 +1,7 @@
 // Random access to an scp (`key rxfilename` per line) with lazily opened, LRU-bounded file handles.
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openFileReader } from './byte-reader.ts';
+import { openFileReader, RANDOM_ACCESS_CHUNK } from './byte-reader.ts';
 import { KaldiFormatError } from './kaldi-format-error.ts';
 import type { ParseOptions } from './parse-object.ts';
 import { readObjectFrom } from './read-matrix.ts';
@@ -173,7 +173,7 @@ export async function loadScp(scpPath: string, opts: LoadScpOptions = {}): Promi
     }
     const fh = await pool.acquire(rx.path);
     try {
-      const r = await openFileReader(rx.path, rx.offset ?? 0, fh);
+      const r = await openFileReader(rx.path, rx.offset ?? 0, fh, RANDOM_ACCESS_CHUNK);
       return await readObjectFrom(r, rx.range, `${where(e)}: ${e.rxfilename}`, opts);
     } finally {
       await pool.release(rx.path);

@@ -150,6 +150,33 @@ describe('corrupted headers', () => {
   });
 });
 
+describe('large entries (read straight into the destination)', () => {
+  it('a truncated 2.4 MB matrix in a file fails with the offset where the data ran out', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-big-'));
+    const f = path.join(d, 'big.ark');
+    const { writeArk } = await import('./write-ark.ts');
+    const m = { rows: 15000, cols: 40, data: new Float32Array(600000).map((_, i) => i) };
+    await writeArk(f, [{ key: 'a', value: m }, { key: 'b', value: m }], { scp: false });
+    const full = readFileSync(f);
+    expect(await readAll(f)).toEqual([{ key: 'a', value: m }, { key: 'b', value: m }]);
+    writeFileSync(f, full.subarray(0, full.length - 1000));
+    await expect(readAll(f)).rejects.toThrow(
+      new RegExp(`^${f}: byte ${2400017 + 17}: expected 15000x40 float32 values \\(2400000 bytes\\), found only 2399000 bytes left`),
+    );
+  });
+
+  it('through a pipe, a header claiming 8 GB fails at the end of the data without allocating it', async () => {
+    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-pipe-big-'));
+    const f = path.join(d, 'liar.ark');
+    const b = Buffer.from(readFileSync(path.join(M, 'mats.ark')));
+    b.writeInt32LE(1 << 30, 18); // rows of gauss_10x20: 2^30 x 20 x 4 bytes
+    writeFileSync(f, b);
+    const before = process.memoryUsage().arrayBuffers;
+    await expect(readAll(`cat ${f} |`, { allowPipes: true })).rejects.toThrow(/expected 1073741824x20 float32 values \(85899345920 bytes\), found end of input after 6583 bytes/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+  });
+});
+
 describe('seeded fuzzing', () => {
   it('600 random mutations of binary and text arks: parse or KaldiFormatError, nothing else', async () => {
     const rand = mulberry32(20261128);

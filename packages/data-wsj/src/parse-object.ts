@@ -44,16 +44,16 @@ async function readToken(r: ByteReader): Promise<string> {
   );
 }
 
-function copyFloats(r: ByteReader, n: number, bytesPer: 4 | 8): Float32Array | Float64Array {
+/** Reads `n` little-endian floats into a fresh array (not zero-filled first: every byte is written). */
+async function readFloats(r: ByteReader, n: number, bytesPer: 4 | 8, what: string): Promise<Float32Array | Float64Array> {
+  // Files: a size past the end throws before allocating. Pipes: buffer the bytes first (the buffer
+  // only grows as data arrives), so a lying header cannot force a huge allocation.
+  if (r.end === undefined || r.offset + n * bytesPer > r.end) await r.need(n * bytesPer, what);
+  const raw = Buffer.allocUnsafeSlow(n * bytesPer);
+  await r.readInto(raw, what);
+  if (LITTLE) return bytesPer === 4 ? new Float32Array(raw.buffer, 0, n) : new Float64Array(raw.buffer, 0, n);
   const out = bytesPer === 4 ? new Float32Array(n) : new Float64Array(n);
-  const src = r.buf.subarray(r.pos, r.pos + n * bytesPer);
-  if (LITTLE) new Uint8Array(out.buffer).set(src);
-  else {
-    const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    for (let i = 0; i < n; i++)
-      out[i] = bytesPer === 4 ? dv.getFloat32(4 * i, true) : dv.getFloat64(8 * i, true);
-  }
-  r.pos += n * bytesPer;
+  for (let i = 0; i < n; i++) out[i] = bytesPer === 4 ? raw.readFloatLE(4 * i) : raw.readDoubleLE(8 * i);
   return out;
 }
 
@@ -93,8 +93,8 @@ export async function parseBinary(r: ByteReader): Promise<KaldiValue> {
       checkDim(r, rows, 'row count', at);
       checkDim(r, cols, 'column count', at + 5);
       const bytesPer = tok === 'FM' ? 4 : 8;
-      await r.need(rows * cols * bytesPer, `${rows}x${cols} ${tok === 'FM' ? 'float32' : 'float64'} values`);
-      return { rows, cols, data: copyFloats(r, rows * cols, bytesPer) };
+      const what = `${rows}x${cols} ${tok === 'FM' ? 'float32' : 'float64'} values`;
+      return { rows, cols, data: await readFloats(r, rows * cols, bytesPer, what) };
     }
     case 'FV':
     case 'DV': {
@@ -102,8 +102,7 @@ export async function parseBinary(r: ByteReader): Promise<KaldiValue> {
       const n = await readInt32(r, 'vector dimension');
       checkDim(r, n, 'vector dimension', at);
       const bytesPer = tok === 'FV' ? 4 : 8;
-      await r.need(n * bytesPer, `${n} ${tok === 'FV' ? 'float32' : 'float64'} values`);
-      return { data: copyFloats(r, n, bytesPer) };
+      return { data: await readFloats(r, n, bytesPer, `${n} ${tok === 'FV' ? 'float32' : 'float64'} values`) };
     }
     case 'CM':
     case 'CM2':

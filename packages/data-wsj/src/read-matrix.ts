@@ -1,4 +1,4 @@
-import type { ByteReader } from './byte-reader.ts';
+import { type ByteReader, RANDOM_ACCESS_CHUNK } from './byte-reader.ts';
 import { sliceMatrix } from './matrix-range.ts';
 import { type ParseOptions, parseObject } from './parse-object.ts';
 import { type MatrixRange, openRx, type PipeOptions, parseRxspec } from './rxspecifier.ts';
@@ -20,7 +20,7 @@ export async function readObject(rxspecifier: string, opts: ReadObjectOptions = 
     const { isAbsolute, join } = await import('node:path');
     if (!isAbsolute(rx.path)) rx.path = join(opts.baseDir, rx.path);
   }
-  const r = await openRx(rx, rxspecifier, opts, `readObject(${JSON.stringify(rxspecifier)})`);
+  const r = await openRx(rx, rxspecifier, opts, `readObject(${JSON.stringify(rxspecifier)})`, RANDOM_ACCESS_CHUNK);
   return readObjectFrom(r, rx.range, rxspecifier, opts);
 }
 

@@ -1,7 +1,7 @@
 // Kaldi rxfilenames and rspecifiers: `file`, `file:offset`, `file:offset[r1:r2,c1:c2]`, `cmd |`, and
 // the `ark:` prefix. Pipes run a shell, so they are refused unless the caller opts in.
 import { spawn } from 'node:child_process';
-import { type ByteReader, openFileReader, streamReader } from './byte-reader.ts';
+import { type ByteReader, openFileReader, SEQUENTIAL_CHUNK, streamReader } from './byte-reader.ts';
 
 /** Options shared by every reader that may meet a pipe. */
 export interface PipeOptions {
@@ -111,10 +111,11 @@ export async function openRx(
   original: string,
   opts: PipeOptions,
   where: string,
+  chunk = SEQUENTIAL_CHUNK,
 ): Promise<ByteReader> {
   if (rx.kind === 'pipe') {
     if (!opts.allowPipes) throw new PipeNotAllowedError(original, where);
     return openPipeReader(rx.command);
   }
-  return openFileReader(rx.path, rx.offset ?? 0);
+  return openFileReader(rx.path, rx.offset ?? 0, undefined, chunk);
 }

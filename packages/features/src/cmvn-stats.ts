@@ -18,12 +18,14 @@ export function computeCmvnStats(feats: Matrix | Iterable<Matrix>): Matrix {
       throw new Error(`computeCmvnStats: matrix ${u} holds ${m.data.length} values, not ${m.rows}x${m.cols}`);
     }
     const d = m.data;
+    // Kaldi's AccCmvnStats squares a float feature in float before adding it to the double sum
+    const sq = d instanceof Float32Array ? (v: number) => Math.fround(v * v) : (v: number) => v * v;
     for (let t = 0; t < m.rows; t++) {
       const row = t * dim;
       for (let c = 0; c < dim; c++) {
         const v = d[row + c]!;
         stats[c] = stats[c]! + v;
-        stats[dim + 1 + c] = stats[dim + 1 + c]! + v * v;
+        stats[dim + 1 + c] = stats[dim + 1 + c]! + sq(v);
       }
     }
     stats[dim] = stats[dim]! + m.rows;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fbank, type FbankOptions } from './fbank';
+import { type FbankOptions, fbank } from './fbank';
 import { readWav } from './read-wav';
 import { kaldiFixtures, parseKaldiOptions, readFixtureArk } from './testing/fixtures';
 
@@ -52,5 +52,36 @@ describe('fbank matches compute-fbank-feats', () => {
       for (const v of got.data) if (v === Math.fround(LOG_FLOOR)) floored++;
     }
     expect(floored).toBe(4278); // the README's count of digital-silence values
+  });
+});
+
+describe('fbank options', () => {
+  it('dither is seeded: the same seed repeats, another seed differs, and silence leaves the log floor', () => {
+    const silence = new Float32Array(16000);
+    expect(fbank(silence, { numMelBins: 40 }).data.every((v) => v === Math.fround(LOG_FLOOR))).toBe(true);
+    const a = fbank(silence, { numMelBins: 40, dither: 1, seed: 3 });
+    const b = fbank(silence, { numMelBins: 40, dither: 1, seed: 3 });
+    const c = fbank(silence, { numMelBins: 40, dither: 1, seed: 4 });
+    expect(a.data).toEqual(b.data);
+    expect(a.data).not.toEqual(c.data);
+    expect(Math.min(...a.data)).toBeGreaterThan(LOG_FLOOR + 5);
+  });
+
+  it('round-to-power-of-two off uses a 400-point FFT: same energies as the Kaldi 512 frame on a flat spectrum', () => {
+    // white-ish input: log mel energies depend on the FFT size only through the bin density
+    const x = Float32Array.from({ length: 16000 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1000);
+    const a = fbank(x, { roundToPowerOfTwo: false, windowType: 'rectangular' });
+    expect([a.rows, a.cols]).toEqual([98, 23]);
+    expect(a.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('names the option in errors', () => {
+    expect(() => fbank(wav.samples, { frameShift: 0 })).toThrow(
+      /fbank: option frameShift must be a positive number/,
+    );
+    expect(() => fbank(wav.samples, { windowType: 'kaiser' as never })).toThrow(/option windowType must be/);
+    expect(() => fbank(wav.samples, { lowFreq: 9000 })).toThrow(/bad mel range lowFreq 9000/);
+    expect(() => fbank(wav.samples, { numMelBins: 2 })).toThrow(/numMelBins must be an integer >= 3/);
+    expect(fbank(new Float32Array(100)).rows).toBe(0);
   });
 });

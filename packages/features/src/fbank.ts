@@ -29,7 +29,14 @@ export function fbank(samples: ArrayLike<number>, options: FbankOptions = {}): M
   const fn = 'fbank';
   const o = resolveFrameOptions(options, fn);
   const numBins = options.numMelBins ?? 23;
-  const bins = melBanks(numBins, options.lowFreq ?? 20, options.highFreq ?? 0, o.sampleFrequency, o.paddedWindowSize, fn);
+  const bins = melBanks(
+    numBins,
+    options.lowFreq ?? 20,
+    options.highFreq ?? 0,
+    o.sampleFrequency,
+    o.paddedWindowSize,
+    fn,
+  );
   const useEnergy = options.useEnergy ?? false;
   const useLog = options.useLogFbank ?? true;
   const usePower = options.usePower ?? true;

@@ -81,7 +81,8 @@ export interface PowerSpectrum {
  * powers of two, Bluestein's chirp-z algorithm otherwise (Kaldi uses a split-radix or mixed-radix FFT).
  */
 export function createPowerSpectrum(n: number, kaldiExact = false): PowerSpectrum {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`createPowerSpectrum: frame length ${n} must be an integer >= 2`);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`createPowerSpectrum: frame length ${n} must be an integer >= 2`);
   if ((n & (n - 1)) !== 0) return bluestein(n);
   return kaldiExact && n >= 4 ? new KaldiPowerSpectrum(n) : realPow2(n);
 }

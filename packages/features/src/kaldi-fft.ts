@@ -19,7 +19,8 @@ export class KaldiPowerSpectrum {
   private readonly rootIm: number;
 
   constructor(n: number) {
-    if (n < 4 || (n & (n - 1)) !== 0) throw new Error(`KaldiPowerSpectrum: size ${n} must be a power of two >= 4`);
+    if (n < 4 || (n & (n - 1)) !== 0)
+      throw new Error(`KaldiPowerSpectrum: size ${n} must be a power of two >= 4`);
     this.n = n;
     const nc = n / 2;
     let logn = 0;

@@ -27,6 +27,8 @@ describe('mfcc', () => {
   });
 
   it('rejects numCeps above numMelBins', () => {
-    expect(() => mfcc(new Float32Array(1000), { numCeps: 30 })).toThrow(/numCeps must be an integer in \[1, numMelBins=23\]/);
+    expect(() => mfcc(new Float32Array(1000), { numCeps: 30 })).toThrow(
+      /numCeps must be an integer in \[1, numMelBins=23\]/,
+    );
   });
 });

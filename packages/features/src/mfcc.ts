@@ -33,7 +33,14 @@ export function mfcc(samples: ArrayLike<number>, options: MfccOptions = {}): Mat
   if (!Number.isInteger(numCeps) || numCeps < 1 || numCeps > numBins) {
     throw new Error(`mfcc: option numCeps must be an integer in [1, numMelBins=${numBins}], got ${numCeps}`);
   }
-  const bins = melBanks(numBins, options.lowFreq ?? 20, options.highFreq ?? 0, o.sampleFrequency, o.paddedWindowSize, fn);
+  const bins = melBanks(
+    numBins,
+    options.lowFreq ?? 20,
+    options.highFreq ?? 0,
+    o.sampleFrequency,
+    o.paddedWindowSize,
+    fn,
+  );
   const useEnergy = options.useEnergy ?? true;
   const rawEnergy = options.rawEnergy ?? true;
   const htk = options.htkCompat ?? false;
@@ -45,10 +52,12 @@ export function mfcc(samples: ArrayLike<number>, options: MfccOptions = {}): Mat
   const dct = new Float64Array(numCeps * numBins);
   for (let k = 0; k < numCeps; k++) {
     const norm = Math.sqrt((k === 0 ? 1 : 2) / numBins);
-    for (let n = 0; n < numBins; n++) dct[k * numBins + n] = norm * Math.cos((Math.PI / numBins) * (n + 0.5) * k);
+    for (let n = 0; n < numBins; n++)
+      dct[k * numBins + n] = norm * Math.cos((Math.PI / numBins) * (n + 0.5) * k);
   }
   const lift = new Float64Array(numCeps);
-  for (let i = 0; i < numCeps; i++) lift[i] = lifter !== 0 ? 1 + 0.5 * lifter * Math.sin((Math.PI * i) / lifter) : 1;
+  for (let i = 0; i < numCeps; i++)
+    lift[i] = lifter !== 0 ? 1 + 0.5 * lifter * Math.sin((Math.PI * i) / lifter) : 1;
   const spectrum = createPowerSpectrum(o.paddedWindowSize, true);
   const power = new Float32Array((o.paddedWindowSize >> 1) + 1);
   const mel = new Float64Array(numBins);

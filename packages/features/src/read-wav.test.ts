@@ -7,7 +7,14 @@ import { kaldiFixtures } from './testing/fixtures';
 const testWav = path.join(kaldiFixtures, 'features/test.wav');
 
 /** A WAV file built byte by byte (the layout of the Microsoft RIFF spec). */
-function wavBytes(format: number, channels: number, bits: number, payload: Uint8Array, rate = 8000, extra = 0) {
+function wavBytes(
+  format: number,
+  channels: number,
+  bits: number,
+  payload: Uint8Array,
+  rate = 8000,
+  extra = 0,
+) {
   const b = new Uint8Array(44 + payload.length + extra);
   const v = new DataView(b.buffer);
   b.set(new TextEncoder().encode('RIFF'), 0);
@@ -30,7 +37,11 @@ describe('readWav', () => {
   it('reads the Kaldi test recording: 16 kHz, 23001 16-bit samples, integer scale', () => {
     const w = readWav(testWav);
     expect([w.sampleRate, w.numChannels, w.bitsPerSample, w.format, w.samples.length]).toEqual([
-      16000, 1, 16, 'pcm', 23001,
+      16000,
+      1,
+      16,
+      'pcm',
+      23001,
     ]);
     const raw = readFileSync(testWav);
     expect(w.samples[0]).toBe(raw.readInt16LE(44));
@@ -56,21 +67,31 @@ describe('readWav', () => {
   });
 
   it('requires a channel choice for multi-channel files', () => {
-    expect(() => readWav(wavBytes(1, 2, 16, new Uint8Array(8)))).toThrow(/2 channels; choose one with the "channel" option/);
-    expect(() => readWav(wavBytes(1, 2, 16, new Uint8Array(8)), { channel: 2 })).toThrow(/channel 2 does not exist/);
+    expect(() => readWav(wavBytes(1, 2, 16, new Uint8Array(8)))).toThrow(
+      /2 channels; choose one with the "channel" option/,
+    );
+    expect(() => readWav(wavBytes(1, 2, 16, new Uint8Array(8)), { channel: 2 })).toThrow(
+      /channel 2 does not exist/,
+    );
   });
 
   it('gives clear errors for compressed, truncated and malformed files', () => {
-    expect(() => readWav(wavBytes(2, 1, 16, new Uint8Array(4)))).toThrow(/unsupported format tag 2 \(compressed audio\)/);
+    expect(() => readWav(wavBytes(2, 1, 16, new Uint8Array(4)))).toThrow(
+      /unsupported format tag 2 \(compressed audio\)/,
+    );
     expect(() => readWav(wavBytes(1, 1, 8, new Uint8Array(4)))).toThrow(/unsupported 8-bit PCM/);
     const full = readFileSync(testWav);
-    expect(() => readWav(full.subarray(0, 1000))).toThrow(/<buffer>: "data" chunk at byte 36 declares 46002 bytes but only 956 remain/);
+    expect(() => readWav(full.subarray(0, 1000))).toThrow(
+      /<buffer>: "data" chunk at byte 36 declares 46002 bytes but only 956 remain/,
+    );
     expect(() => readWav(full.subarray(0, 8))).toThrow(/too short for a RIFF header/);
     expect(() => readWav(full.subarray(0, 30))).toThrow(/"fmt " chunk at byte 12 runs past the end/);
     const bad = Uint8Array.from(full);
     bad[8] = 0x58;
     expect(() => readWav(bad)).toThrow(/expected "WAVE" at byte 8, found "XAVE"/);
-    expect(() => readWav(wavBytes(1, 1, 16, new Uint8Array(3)))).toThrow(/not a multiple of the block size 2/);
+    expect(() => readWav(wavBytes(1, 1, 16, new Uint8Array(3)))).toThrow(
+      /not a multiple of the block size 2/,
+    );
     expect(() => readWav('/nonexistent/x.wav')).toThrow(/ENOENT/);
   });
 

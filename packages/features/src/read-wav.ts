@@ -48,8 +48,13 @@ export function readWav(pathOrBuffer: string | Uint8Array, options: ReadWavOptio
   if (tag(0) !== 'RIFF') fail(`expected "RIFF" at byte 0, found ${JSON.stringify(tag(0))}`);
   if (tag(8) !== 'WAVE') fail(`expected "WAVE" at byte 8, found ${JSON.stringify(tag(8))}`);
 
-  let fmt: { format: number; numChannels: number; sampleRate: number; blockAlign: number; bits: number } | null =
-    null;
+  let fmt: {
+    format: number;
+    numChannels: number;
+    sampleRate: number;
+    blockAlign: number;
+    bits: number;
+  } | null = null;
   let pos = 12;
   while (pos + 8 <= bytes.length) {
     const id = tag(pos);
@@ -136,5 +141,12 @@ function decode(
     const k = unit ? 1 / 2147483648 : 1 / 65536;
     for (let i = 0; i < n; i++, at += step) out[i] = view.getInt32(at, true) * k;
   }
-  return { sampleRate, numChannels, channel, bitsPerSample: bits, format: isFloat ? 'float' : 'pcm', samples: out };
+  return {
+    sampleRate,
+    numChannels,
+    channel,
+    bitsPerSample: bits,
+    format: isFloat ? 'float' : 'pcm',
+    samples: out,
+  };
 }

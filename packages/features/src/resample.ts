@@ -43,13 +43,15 @@ export function resample(
     ['fromRate', fromRate],
     ['toRate', toRate],
   ] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`resample: ${name} must be a positive integer (Hz), got ${v}`);
+    if (!Number.isInteger(v) || v <= 0)
+      throw new Error(`resample: ${name} must be a positive integer (Hz), got ${v}`);
   }
   const width = options.lowpassFilterWidth ?? 24;
   const rolloff = options.rolloff ?? 0.945;
   const beta = options.beta ?? 8.555;
   if (!(width >= 1)) throw new Error(`resample: option lowpassFilterWidth must be >= 1, got ${width}`);
-  if (!(rolloff > 0 && rolloff <= 1)) throw new Error(`resample: option rolloff must be in (0, 1], got ${rolloff}`);
+  if (!(rolloff > 0 && rolloff <= 1))
+    throw new Error(`resample: option rolloff must be in (0, 1], got ${rolloff}`);
   if (!(beta >= 0)) throw new Error(`resample: option beta must be >= 0, got ${beta}`);
   const n = samples.length;
   if (fromRate === toRate) return Float32Array.from(samples);

@@ -115,7 +115,9 @@ export function expandConfig(config: StnasConfig): ExpandedConfig {
   const odimList = typeof nc.odims === 'number' ? [nc.odims] : nc.odims;
   if (!Array.isArray(odimList) || odimList.length === 0)
     fail(`net_configs.odims must be a number or a non-empty list, got ${JSON.stringify(nc.odims)}`);
-  odimList.forEach((o, i) => posInt(o, `net_configs.odims[${i}]`));
+  odimList.forEach((o, i) => {
+    posInt(o, `net_configs.odims[${i}]`);
+  });
   const odims = generateOdims(numBlocks, nc.odims);
   if (odims.length !== numBlocks)
     fail(`net_configs.odims has ${odims.length} entries for ${numBlocks} blocks`);

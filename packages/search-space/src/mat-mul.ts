@@ -1,4 +1,4 @@
-import { matMul, type Tensor, type Tensor2D, transpose } from '@tensorflow/tfjs-core';
+import { matMul, type Tensor2D, transpose } from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
 
 /**
@@ -11,7 +11,10 @@ export function matMulPlain(a: Tensor2D, b: Tensor2D): Tensor2D {
     save([x!, w!]);
     return {
       value: matMul(x as Tensor2D, w as Tensor2D),
-      gradFunc: (dy, saved) => [matMul(dy, transpose(saved[1] as Tensor2D)), matMul(transpose(saved[0] as Tensor2D), dy)],
+      gradFunc: (dy, saved) => [
+        matMul(dy, transpose(saved[1] as Tensor2D)),
+        matMul(transpose(saved[0] as Tensor2D), dy),
+      ],
     };
   });
 }

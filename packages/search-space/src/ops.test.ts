@@ -2,12 +2,12 @@ import { createRng } from '@stnas/st-estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../test/backends';
-import type { StnasConfig } from './config';
 import { maskedBatchNorm } from './batch-norm';
+import type { StnasConfig } from './config';
 import { layerNorm } from './layer-norm';
 import { parseOpName } from './op-name';
-import { ParamStore } from './params';
 import { createOp } from './ops';
+import { ParamStore } from './params';
 import { reverseFrames } from './reverse-frames';
 import { buildSupernet } from './supernet';
 import { tdnnRelu } from './tdnn-kernel';
@@ -19,7 +19,18 @@ function rand(n: number, seed: number): Float64Array {
 }
 
 /** Independent float64 TDNN: direct loops over relu(conv1d(x, w, stride, dilation, pad C*D) + b). */
-function naiveTdnn(x: Float64Array, w: Float64Array, b: Float64Array, B: number, T: number, I: number, O: number, c: number, s: number, d: number): Float64Array {
+function naiveTdnn(
+  x: Float64Array,
+  w: Float64Array,
+  b: Float64Array,
+  B: number,
+  T: number,
+  I: number,
+  O: number,
+  c: number,
+  s: number,
+  d: number,
+): Float64Array {
   const K = 2 * c + 1;
   const tOut = Math.floor((T - 1) / s) + 1;
   const y = new Float64Array(B * tOut * O);
@@ -50,7 +61,13 @@ function naiveLayerNorm(x: Float64Array, g: Float64Array, b: Float64Array, D: nu
 }
 
 /** Central differences in float64 of sum(f(args) * proj) with respect to args[which]. */
-function fd(f: (a: Float64Array[]) => Float64Array, args: Float64Array[], proj: Float64Array, which: number, h = 1e-6): Float64Array {
+function fd(
+  f: (a: Float64Array[]) => Float64Array,
+  args: Float64Array[],
+  proj: Float64Array,
+  which: number,
+  h = 1e-6,
+): Float64Array {
   const loss = (a: Float64Array[]) => f(a).reduce((s, v, i) => s + v * proj[i]!, 0);
   const g = new Float64Array(args[which]!.length);
   for (let k = 0; k < g.length; k++) {
@@ -65,9 +82,27 @@ function fd(f: (a: Float64Array[]) => Float64Array, args: Float64Array[], proj: 
 
 describe('parseOpName', () => {
   it('reads the reference fields and defaults', () => {
-    expect(parseOpName('tdnn-C2D2Nln')).toEqual({ kind: 'tdnn', halfContext: 2, stride: 1, dilation: 2, norm: 'ln' });
-    expect(parseOpName('tdnn-C1S3D1Nbn')).toEqual({ kind: 'tdnn', halfContext: 1, stride: 3, dilation: 1, norm: 'bn' });
-    expect(parseOpName('tdnn-D3')).toEqual({ kind: 'tdnn', halfContext: 1, stride: 1, dilation: 3, norm: 'ln' });
+    expect(parseOpName('tdnn-C2D2Nln')).toEqual({
+      kind: 'tdnn',
+      halfContext: 2,
+      stride: 1,
+      dilation: 2,
+      norm: 'ln',
+    });
+    expect(parseOpName('tdnn-C1S3D1Nbn')).toEqual({
+      kind: 'tdnn',
+      halfContext: 1,
+      stride: 3,
+      dilation: 1,
+      norm: 'bn',
+    });
+    expect(parseOpName('tdnn-D3')).toEqual({
+      kind: 'tdnn',
+      halfContext: 1,
+      stride: 1,
+      dilation: 3,
+      norm: 'ln',
+    });
     expect(parseOpName('bgru')).toEqual({ kind: 'bgru' });
     expect(() => parseOpName('tdnn-C2X1')).toThrow(/cannot parse "tdnn-C2X1"/);
     expect(() => parseOpName('conv')).toThrow(/unknown op "conv"/);
@@ -91,14 +126,25 @@ describe.each([
     const proj = rand(B * tOut * O, 4);
     const f = (a: Float64Array[]) => naiveTdnn(a[0]!, a[1]!, a[2]!, B, T, I, O, c, s, d);
     const g = { halfContext: c, stride: s, dilation: d };
-    const [xt, wt, bt] = [tf.tensor3d(Float32Array.from(x), [B, T, I]), tf.tensor3d(Float32Array.from(w), [K, I, O]), tf.tensor1d(Float32Array.from(b))];
+    const [xt, wt, bt] = [
+      tf.tensor3d(Float32Array.from(x), [B, T, I]),
+      tf.tensor3d(Float32Array.from(w), [K, I, O]),
+      tf.tensor1d(Float32Array.from(b)),
+    ];
     const y = tdnnRelu(xt, wt, bt, g);
     expect(y.shape).toEqual([B, tOut, O]);
     expect(y).toBeAllclose(f([x, w, b]), { rtol: 1e-5, atol: 1e-5 });
     const grads = tf.grads((a: tf.Tensor, bb: tf.Tensor, cc: tf.Tensor) =>
-      tf.sum(tf.mul(tdnnRelu(a as tf.Tensor3D, bb as tf.Tensor3D, cc as tf.Tensor1D, g), tf.tensor3d(Float32Array.from(proj), [B, tOut, O]))),
+      tf.sum(
+        tf.mul(
+          tdnnRelu(a as tf.Tensor3D, bb as tf.Tensor3D, cc as tf.Tensor1D, g),
+          tf.tensor3d(Float32Array.from(proj), [B, tOut, O]),
+        ),
+      ),
     )([xt, wt, bt]);
-    [x, w, b].forEach((_, i) => expect(grads[i]).toBeAllclose(fd(f, [x, w, b], proj, i), { rtol: 1e-4, atol: 1e-4 }));
+    for (let i = 0; i < 3; i++) {
+      expect(grads[i]).toBeAllclose(fd(f, [x, w, b], proj, i), { rtol: 1e-4, atol: 1e-4 });
+    }
     tf.dispose([xt, wt, bt, y, ...grads]);
   });
 });
@@ -109,10 +155,26 @@ describe('layerNorm and masked BatchNorm', () => {
     const args = [rand(N * D, 5), rand(D, 6), rand(D, 7)];
     const proj = rand(N * D, 8);
     const f = (a: Float64Array[]) => naiveLayerNorm(a[0]!, a[1]!, a[2]!, D);
-    const ts = [tf.tensor2d(Float32Array.from(args[0]!), [N, D]), tf.tensor1d(Float32Array.from(args[1]!)), tf.tensor1d(Float32Array.from(args[2]!))];
-    expect(layerNorm(ts[0]!, ts[1] as tf.Tensor1D, ts[2] as tf.Tensor1D)).toBeAllclose(f(args), { rtol: 1e-5, atol: 1e-5 });
-    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(layerNorm(a, g as tf.Tensor1D, b as tf.Tensor1D), tf.tensor2d(Float32Array.from(proj), [N, D]))))(ts);
-    args.forEach((_, i) => expect(grads[i]).toBeAllclose(fd(f, args, proj, i), { rtol: 1e-3, atol: 1e-4 }));
+    const ts = [
+      tf.tensor2d(Float32Array.from(args[0]!), [N, D]),
+      tf.tensor1d(Float32Array.from(args[1]!)),
+      tf.tensor1d(Float32Array.from(args[2]!)),
+    ];
+    expect(layerNorm(ts[0]!, ts[1] as tf.Tensor1D, ts[2] as tf.Tensor1D)).toBeAllclose(f(args), {
+      rtol: 1e-5,
+      atol: 1e-5,
+    });
+    const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(
+        tf.mul(
+          layerNorm(a, g as tf.Tensor1D, b as tf.Tensor1D),
+          tf.tensor2d(Float32Array.from(proj), [N, D]),
+        ),
+      ),
+    )(ts);
+    args.forEach((_, i) => {
+      expect(grads[i]).toBeAllclose(fd(f, args, proj, i), { rtol: 1e-3, atol: 1e-4 });
+    });
   });
 
   it('masked BatchNorm uses only frames inside the lengths and updates the running statistics', () => {
@@ -146,7 +208,12 @@ describe.each(['lstm', 'gru', 'blstm', 'bgru', 'linear', 'tdnn-C1D2Nbn'])('op %s
     const g = tf.grad(loss)(x);
     const xv = x.arraySync();
     const h = 1e-2;
-    for (const [bi, t, i] of [[0, 0, 0], [0, 4, 2], [1, 1, 1], [1, 2, 0]] as const) {
+    for (const [bi, t, i] of [
+      [0, 0, 0],
+      [0, 4, 2],
+      [1, 1, 1],
+      [1, 2, 0],
+    ] as const) {
       const p = xv.map((r) => r.map((c) => [...c]));
       const m = xv.map((r) => r.map((c) => [...c]));
       p[bi]![t]![i]! += h;
@@ -159,7 +226,14 @@ describe.each(['lstm', 'gru', 'blstm', 'bgru', 'linear', 'tdnn-C1D2Nbn'])('op %s
     // RNNs and linear layers must ignore whatever the padding holds.
     const fill = name.startsWith('tdnn') ? 0 : 7;
     const alone = op.apply(tf.slice(x, [1, 0, 0], [1, 3, 3]), [3], ctx);
-    const batch = op.apply(tf.concat([tf.slice(x, [0, 0, 0], [1, 5, 3]), tf.concat([tf.slice(x, [1, 0, 0], [1, 3, 3]), tf.fill([1, 2, 3], fill)], 1)]), lens, ctx);
+    const batch = op.apply(
+      tf.concat<tf.Tensor3D>([
+        tf.slice(x, [0, 0, 0], [1, 5, 3]),
+        tf.concat([tf.slice(x, [1, 0, 0], [1, 3, 3]), tf.fill([1, 2, 3], fill) as tf.Tensor3D], 1),
+      ]),
+      lens,
+      ctx,
+    );
     expect(tf.slice(batch, [1, 0, 0], [1, 3, 4])).toBeAllclose(alone, { rtol: 1e-5, atol: 1e-6 });
     expect(tf.slice(batch, [1, 3, 0], [1, 2, 4])).toBeAllclose(new Float32Array(8), { atol: 0 });
   });
@@ -169,7 +243,9 @@ describe('reverseFrames', () => {
   it('reverses each utterance within its length and is its own gradient', () => {
     const x = tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1]);
     expect(reverseFrames(x, [3, 2])).toBeAllclose([3, 2, 1, 5, 4, 6]);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(reverseFrames(v as tf.Tensor3D, [3, 2]), tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1]))))(x);
+    const g = tf.grad((v: tf.Tensor) =>
+      tf.sum(tf.mul(reverseFrames(v as tf.Tensor3D, [3, 2]), tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 3, 1]))),
+    )(x);
     expect(g).toBeAllclose([3, 2, 1, 5, 4, 6]);
   });
 });
@@ -177,7 +253,17 @@ describe('reverseFrames', () => {
 const tiny = (net: StnasConfig['net'], candidate: string[]): StnasConfig => ({
   candidate,
   net,
-  net_configs: { block_list: [2], idim: 4, odims: [6], num_classes: 3, dropout: 0.2, pos_subsample: 1, idim_sub: 6, odim_sub: 6, dropout_sub: 0.2 },
+  net_configs: {
+    block_list: [2],
+    idim: 4,
+    odims: [6],
+    num_classes: 3,
+    dropout: 0.2,
+    pos_subsample: 1,
+    idim_sub: 6,
+    odim_sub: 6,
+    dropout_sub: 0.2,
+  },
 });
 
 describe.each([
@@ -197,7 +283,10 @@ describe.each([
       const alone = s.apply(tf.slice(x, [1, 0, 0], [1, 7, 4]), [7], opts);
       expect(batch.lengths[1]).toBe(alone.lengths[0]);
       const n = alone.lengths[0]!;
-      expect(tf.slice(batch.logits, [1, 0, 0], [1, n, 3])).toBeAllclose(tf.slice(alone.logits, [0, 0, 0], [1, n, 3]), { rtol: 1e-4, atol: 1e-5 });
+      expect(tf.slice(batch.logits, [1, 0, 0], [1, n, 3])).toBeAllclose(
+        tf.slice(alone.logits, [0, 0, 0], [1, n, 3]),
+        { rtol: 1e-4, atol: 1e-5 },
+      );
     }
     s.dispose();
   });
@@ -210,8 +299,14 @@ describe('cpu and wasm agree', () => {
       const s = buildSupernet(tiny('MFRNet', ['tdnn-C1D1Nln', 'tdnn-C2D2Nln', 'tdnn-C1D2Nbn']), { seed: 7 });
       const x = tf.tensor3d(Float32Array.from(rand(2 * 12 * 4, 12)), [2, 12, 4]);
       const opts = { mode: 'train' as const, rng: createRng(3), training: true };
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(s.apply(x, [12, 8], opts).logits)) as tf.Scalar, s.weightVariables());
-      const out = { loss: value.dataSync()[0]!, grads: s.weightVariables().map((v) => (grads[v.name] ? Array.from(grads[v.name]!.dataSync()) : null)) };
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.square(s.apply(x, [12, 8], opts).logits)) as tf.Scalar,
+        s.weightVariables(),
+      );
+      const out = {
+        loss: value.dataSync()[0]!,
+        grads: s.weightVariables().map((v) => (grads[v.name] ? Array.from(grads[v.name]!.dataSync()) : null)),
+      };
       s.dispose();
       return out;
     };
@@ -225,6 +320,9 @@ describe('cpu and wasm agree', () => {
     tf.env().set('IS_TEST', true);
     expect(b.loss).toBeCloseTo(a.loss, 3);
     expect(a.grads.filter((g) => g).length).toBeGreaterThan(8);
-    a.grads.forEach((g, i) => (g ? expect(b.grads[i]).toBeAllclose(g, { rtol: 1e-4, atol: 1e-4 }) : expect(b.grads[i]).toBeNull()));
+    a.grads.forEach((g, i) => {
+      if (g) expect(b.grads[i]).toBeAllclose(g, { rtol: 1e-4, atol: 1e-4 });
+      else expect(b.grads[i]).toBeNull();
+    });
   });
 });

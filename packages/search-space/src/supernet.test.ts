@@ -1,6 +1,6 @@
 import { createEstimator, createRng } from '@stnas/st-estimator';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe as group, expect, it } from 'vitest';
+import { expect, describe as group, it } from 'vitest';
 import type { StnasConfig } from './config';
 import { DEMO_CONFIG, WSJ_STNAS_CONFIG } from './configs';
 import { deriveArchitecture } from './derive';
@@ -34,7 +34,14 @@ group('WSJ config of the paper', () => {
 group('supernet forward', () => {
   const small: StnasConfig = {
     ...DEMO_CONFIG,
-    net_configs: { ...DEMO_CONFIG.net_configs, idim: 6, odims: [8], idim_sub: 8, odim_sub: 8, num_classes: 5 },
+    net_configs: {
+      ...DEMO_CONFIG.net_configs,
+      idim: 6,
+      odims: [8],
+      idim_sub: 8,
+      odim_sub: 8,
+      num_classes: 5,
+    },
   };
 
   it('gives lengths through the stride-3 layer by the reference rule floor(len * T_out / T_in)', () => {
@@ -44,7 +51,12 @@ group('supernet forward', () => {
     // T_out = floor(9 / 3) + 1 = 4; 10*4/10 = 4, 7*4/10 = 2.8 -> 2, 5*4/10 = 2
     expect(r.logits.shape).toEqual([3, 4, 5]);
     expect(r.lengths).toEqual([4, 2, 2]);
-    const c = s.apply(x, [10, 7, 5], { mode: 'warmup', rng: createRng(1), training: false, lengthRule: 'conv' });
+    const c = s.apply(x, [10, 7, 5], {
+      mode: 'warmup',
+      rng: createRng(1),
+      training: false,
+      lengthRule: 'conv',
+    });
     expect(c.lengths).toEqual([4, 3, 2]);
     tf.dispose([x, r.logits, c.logits]);
     s.dispose();
@@ -70,7 +82,8 @@ group('supernet forward', () => {
   it('does not leak tensors across repeated forwards', () => {
     const s = buildSupernet(small);
     const x = tf.randomNormal([2, 9, 6]) as tf.Tensor3D;
-    const run = () => tf.tidy(() => s.apply(x, [9, 4], { mode: 'warmup', rng: createRng(1), training: true }).logits);
+    const run = () =>
+      tf.tidy(() => s.apply(x, [9, 4], { mode: 'warmup', rng: createRng(1), training: true }).logits);
     tf.dispose(run());
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) tf.dispose(run());
@@ -94,7 +107,9 @@ group('supernet forward', () => {
     expect(Object.keys(w)).toContain('block1.node0.arch');
     loadWeights(b, w);
     expect(b.apply(x, [9, 7], opts).logits).toBeAllclose(ya, { rtol: 0, atol: 0 });
-    expect(() => loadWeights(b, { ...w, 'linear1.weight': new Float32Array(3) })).toThrow(/linear1.weight.*3 values; expected 40/);
+    expect(() => loadWeights(b, { ...w, 'linear1.weight': new Float32Array(3) })).toThrow(
+      /linear1.weight.*3 values; expected 40/,
+    );
     const { 'linear1.bias': _drop, ...missing } = w;
     expect(() => loadWeights(b, missing)).toThrow(/missing linear1.bias/);
     tf.dispose([x, ya, before]);
@@ -104,7 +119,11 @@ group('supernet forward', () => {
 
   it('derives the argmax architecture as reference JSON that buildModel accepts and describe draws', () => {
     const s = buildSupernet(small);
-    tf.tidy(() => s.archVariables().forEach((v, i) => v.assign(tf.oneHot([i % 4], 4).squeeze().mul(3) as tf.Tensor1D)));
+    tf.tidy(() =>
+      s.archVariables().forEach((v, i) => {
+        v.assign(tf.mul(tf.oneHot(i % 4, 4), 3) as tf.Tensor1D);
+      }),
+    );
     const d = deriveArchitecture(s);
     expect(d.candidate).toEqual({
       base: ['tdnn-C1D1Nln'],

@@ -270,15 +270,15 @@ export function buildSupernet(config: StnasConfig, options: BuildOptions = {}): 
 /** Builds a fixed-architecture model; every node must list exactly one op (e.g. a derived config). */
 export function buildModel(config: StnasConfig, options: BuildOptions = {}): SearchSpaceModel {
   const ex = expandConfig(config);
-  ex.candidates.forEach((blk, b) =>
-    blk.forEach((ops, n) => {
+  for (const [b, blk] of ex.candidates.entries()) {
+    for (const [n, ops] of blk.entries()) {
       if (ops.length !== 1) {
         throw new Error(
           `buildModel: node ${b}-${n} lists ${ops.length} candidates (${ops.join(', ')}); a fixed model needs one per node (use buildSupernet to search)`,
         );
       }
-    }),
-  );
+    }
+  }
   const model = new SearchSpaceModel(config, options);
   if (model.nodes().length > 0) {
     throw new Error(

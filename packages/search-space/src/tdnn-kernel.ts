@@ -11,7 +11,6 @@ import {
   step,
   stridedSlice,
   sum,
-  type Tensor,
   type Tensor1D,
   type Tensor2D,
   type Tensor3D,
@@ -85,7 +84,15 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
       value,
       gradFunc: (dy, saved) => {
         const [xs, wsv, yv] = saved as [Tensor3D, Tensor3D, Tensor3D];
-        const xps = (p > 0 ? pad(xs, [[0, 0], [p, p], [0, 0]]) : xs) as Tensor3D;
+        const xps = (
+          p > 0
+            ? pad(xs, [
+                [0, 0],
+                [p, p],
+                [0, 0],
+              ])
+            : xs
+        ) as Tensor3D;
         const ys = reshape(yv, [batch * tOut, dout]);
         const dz = mul(reshape(dy, [batch * tOut, dout]), step(ys)) as Tensor2D;
         const db = sum(dz, 0);

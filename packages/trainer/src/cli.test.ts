@@ -1,17 +1,31 @@
-import { describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
+import { COMMAND_HELP } from './cli-help';
+import { capture, corpus } from './test-support';
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('stnas CLI', () => {
   it('prints help and exits 0 with --help', async () => {
     const c = capture();
     expect(await main(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/doctor/);
+    for (const cmd of ['warmup', 'search', 'retrain', 'decode', 'report', 'pipeline', 'demo']) {
+      expect(c.out.join('\n')).toContain(`  ${cmd} `);
+    }
+  });
+
+  it('every command has --help, exiting 0', async () => {
+    for (const cmd of Object.keys(COMMAND_HELP)) {
+      const c = capture();
+      expect(await main([cmd, '--help'], c.io)).toBe(0);
+      expect(c.out[0]).toMatch(new RegExp(`^Usage: stnas ${cmd}`));
+      expect(c.err).toEqual([]);
+    }
   });
 
   it('doctor reports the backend it chose and why', async () => {
@@ -30,18 +44,132 @@ describe('stnas CLI', () => {
     expect(report.selection.backend).toBe('cpu');
   });
 
-  it('a missing tensorflow backend exits non-zero with one line naming the install', async () => {
+  it('a missing tensorflow backend exits 3 with one line naming the install', async () => {
     const c = capture();
-    expect(await main(['--backend', 'tensorflow', 'doctor'], c.io)).not.toBe(0);
+    expect(await main(['--backend', 'tensorflow', 'doctor'], c.io)).toBe(3);
     expect(c.err).toHaveLength(1);
     expect(c.err[0]).toMatch(/npm install @tensorflow\/tfjs-node/);
   });
 
-  it('bad arguments give exit 2 and one line', async () => {
-    for (const argv of [['--backend', 'gpu', 'doctor'], ['frobnicate'], ['--nope']]) {
-      const c = capture();
-      expect(await main(argv, c.io)).toBe(2);
-      expect(c.err).toHaveLength(1);
-    }
+  const train = path.join(corpus, 'train');
+  const dev = path.join(corpus, 'dev');
+  const config = path.join(tmp, 'config.json');
+  writeFileSync(config, '{}');
+  const bad: [string[], RegExp][] = [
+    [['--backend', 'gpu', 'doctor'], /--backend must be one of auto, tensorflow, wasm, cpu, not "gpu"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['--nope'], /Unknown option '--nope'/],
+    [['doctor', 'extra'], /doctor takes no positional arguments/],
+    [['warmup', '--estimator', 'st'], /option --estimator does not apply to 'stnas warmup'/],
+    [['warmup', '--data', train], /--config is required/],
+    [['warmup', '--config', path.join(tmp, 'none.json')], /--config .*none\.json does not exist/],
+    [['warmup', '--config', config, '--data', '/no/such/dir'], /--data \/no\/such\/dir does not exist/],
+    [['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--seed', 'abc'], /--seed must be an integer in \[0, 2147483647\], got "abc"/],
+    [['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--lr', '0'], /--lr must be a number in \(0, 10\), got "0"/],
+    [['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--estimator', 'enas'], /--estimator must be one of st, gdas, snas, darts, spos, not "enas"/],
+    [['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--held-out-ratio', '1'], /--held-out-ratio must be a number in \(0, 1\)/],
+    [['decode', '--model', tmp], /--data is required/],
+    [['retrain', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--name', '../x'], /--name must be a plain folder name/],
+  ];
+  it.each(bad)('bad arguments %j exit 2 with one line', async (argv, message) => {
+    const c = capture();
+    expect(await main(argv, c.io)).toBe(2);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(message);
+    expect(c.out).toEqual([]);
+  });
+
+  it('a config the search space rejects exits 4 naming the file and the field', async () => {
+    const c = capture();
+    expect(await main(['--backend', 'cpu', 'warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp], c.io)).toBe(4);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(/config\.json: search-space config: "net" must be one of/);
+  });
+
+  it('a config that is not valid JSON exits 4 naming the file', async () => {
+    const f = path.join(tmp, 'broken.json');
+    writeFileSync(f, '{ "net": ');
+    const c = capture();
+    expect(await main(['--backend', 'cpu', 'warmup', '--config', f, '--data', train, '--dev', dev, '--out', tmp], c.io)).toBe(4);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(/broken\.json is not valid JSON/);
+  });
+});
+
+// A data dir built from three corpus utterances, broken in one way per test.
+function dataDir(name: string, edit: (files: Record<string, string>) => void): string {
+  const dir = path.join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  const src = path.join(corpus, 'train');
+  const pick = (file: string, keys: (k: string) => boolean) =>
+    readFileSync(path.join(src, file), 'utf8')
+      .split('\n')
+      .filter((l) => l && keys(l.split(' ')[0]!))
+      .join('\n');
+  const feats = readFileSync(path.join(src, 'feats.scp'), 'utf8').split('\n').filter(Boolean).slice(0, 3);
+  const keys = new Set(feats.map((l) => l.split(' ')[0]!));
+  const abs = (l: string) => l.replace(/ (\S+):(\d+)$/, (_m, p: string, o: string) => ` ${path.resolve(src, p)}:${o}`);
+  const spk = new Set(pick('utt2spk', (k) => keys.has(k)).split('\n').map((l) => l.split(' ')[1]));
+  const files: Record<string, string> = {
+    'feats.scp': feats.map(abs).join('\n'),
+    'cmvn.scp': pick('cmvn.scp', (k) => spk.has(k)).split('\n').map(abs).join('\n'),
+    utt2spk: pick('utt2spk', (k) => keys.has(k)),
+    text: pick('text', (k) => keys.has(k)),
+  };
+  edit(files);
+  for (const [f, t] of Object.entries(files)) writeFileSync(path.join(dir, f), `${t}\n`);
+  return dir;
+}
+
+describe('stnas with broken data', () => {
+  // A model dir to decode with: the manifest and lang files are enough to reach the data checks.
+  const model = path.join(tmp, 'model');
+  mkdirSync(model, { recursive: true });
+  copyFileSync(path.join(corpus, 'lang', 'lexicon.txt'), path.join(model, 'lexicon.txt'));
+  copyFileSync(path.join(corpus, 'lang', 'units.txt'), path.join(model, 'units.txt'));
+  writeFileSync(path.join(model, 'weights.ckpt'), 'x');
+  writeFileSync(
+    path.join(model, 'model.json'),
+    JSON.stringify({
+      format: 'stnas-model-1',
+      config: { candidate: ['tdnn-C1D1Nln'], net: 'UniNodeNet', net_configs: { block_list: [1], idim: 120, odims: [8], num_classes: 41 } },
+      pipeline: { cmvn: 'speaker', normVars: true, deltaOrder: 2 },
+      lexicon: 'lexicon.txt',
+      units: 'units.txt',
+      weights: 'weights.ckpt',
+      seed: 0,
+    }),
+  );
+  const cases: [string, (f: Record<string, string>) => void, RegExp][] = [
+    ['no-text', (f) => (f.text = f.text!.split('\n').slice(1).join('\n')), /text: no transcript for utterance "[^"]+" of feats\.scp/],
+    ['no-spk', (f) => (f.utt2spk = f.utt2spk!.split('\n').slice(1).join('\n')), /utt2spk: no speaker for utterance "[^"]+"/],
+    ['bad-offset', (f) => (f['feats.scp'] = f['feats.scp']!.replace(/:(\d+)$/m, ':3')), /feats\.ark/],
+    ['no-cmvn', (f) => (f['cmvn.scp'] = ''), /cmvn\.scp: no CMVN stats for speaker|cmvn\.scp/],
+    ['bad-lexicon-phone', (f) => (f.text = f.text!.replace(/ \S+/, ' ZZZ-NOT-A-WORD')), /^PASS$/],
+  ];
+  it.each(cases.filter(([n]) => n !== 'bad-lexicon-phone'))('decode of a data dir with %s exits 4 with one line', async (name, edit, message) => {
+    const dir = dataDir(name, edit);
+    const c = capture();
+    const code = await main(['--backend', 'cpu', 'decode', '--model', model, '--data', dir], c.io);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(message);
+    expect(code).toBe(4);
+  });
+
+  it('a data dir without feats.scp exits 4 saying what a data dir needs', async () => {
+    const dir = path.join(tmp, 'empty');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'text'), 'a HELLO\n');
+    writeFileSync(path.join(dir, 'utt2spk'), 'a s\n');
+    const c = capture();
+    expect(await main(['--backend', 'cpu', 'decode', '--model', model, '--data', dir], c.io)).toBe(4);
+    expect(c.err[0]).toMatch(/has no feats\.scp \(expected a Kaldi data dir\)/);
+  });
+
+  it('a corrupt weights file exits 4 naming it', async () => {
+    const dir = dataDir('ok', () => {});
+    const c = capture();
+    expect(await main(['--backend', 'cpu', 'decode', '--model', model, '--data', dir], c.io)).toBe(4);
+    expect(c.err[0]).toMatch(/weights\.ckpt is not an stnas checkpoint/);
   });
 });

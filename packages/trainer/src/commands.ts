@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { StnasConfig } from '@stnas/search-space';
+import { expandConfig, type StnasConfig } from '@stnas/search-space';
 import type { EstimatorName } from '@stnas/st-estimator';
 import { type BackendRequest, selectBackend } from './backend/select-backend';
 import type { CliIo } from './cli';
 import { choice, existing, int, num, type OptionValues, str } from './cli-options';
-import { UsageError } from './errors';
+import { InputError, UsageError } from './errors';
 import type { ProgressSink } from './progress';
 import type { StageInputs } from './stage-common';
 import { readJson } from './stage-common';
@@ -14,28 +14,48 @@ function progressSink(io: CliIo): ProgressSink {
 }
 
 function trainInputs(v: OptionValues, io: CliIo, defaults: { maxEpochs: number; batchSize: number }): StageInputs {
+  // Usage errors (exit 2) before input errors (exit 4): numbers and paths first, file contents last.
+  const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
+  const batchSize = int(v, 'batch-size', defaults.batchSize, 1, 4096);
+  const lr = num(v, 'lr', 1e-3, 0, 10, true);
+  const maxEpochs = int(v, 'max-epochs', defaults.maxEpochs, 1);
+  const stepsPerEpoch = v['steps-per-epoch'] === undefined ? undefined : int(v, 'steps-per-epoch', 0, 1);
+  const checkpointEvery = int(v, 'checkpoint-every', 50, 1);
   const configFile = existing(str(v, 'config'), 'config', 'file');
-  const config = readJson<StnasConfig>(configFile, 'config');
   const data = existing(str(v, 'data'), 'data');
   const dev = existing(str(v, 'dev'), 'dev');
   const out = str(v, 'out');
   const lang = path.join(path.dirname(path.resolve(data)), 'lang');
+  const lexicon = existing(str(v, 'lexicon', path.join(lang, 'lexicon.txt')), 'lexicon', 'file');
+  const units = existing(str(v, 'units', path.join(lang, 'units.txt')), 'units', 'file');
   return {
-    config,
+    get config() {
+      return readConfig(configFile);
+    },
     data,
     dev,
     out,
-    lexicon: existing(str(v, 'lexicon', path.join(lang, 'lexicon.txt')), 'lexicon', 'file'),
-    units: existing(str(v, 'units', path.join(lang, 'units.txt')), 'units', 'file'),
-    seed: int(v, 'seed', 0, 0, 2 ** 31 - 1),
-    batchSize: int(v, 'batch-size', defaults.batchSize, 1, 4096),
-    lr: num(v, 'lr', 1e-3, 0, 10, true),
-    maxEpochs: int(v, 'max-epochs', defaults.maxEpochs, 1),
-    stepsPerEpoch: v['steps-per-epoch'] === undefined ? undefined : int(v, 'steps-per-epoch', 0, 1),
-    checkpointEvery: int(v, 'checkpoint-every', 50, 1),
+    lexicon,
+    units,
+    seed,
+    batchSize,
+    lr,
+    maxEpochs,
+    stepsPerEpoch,
+    checkpointEvery,
     progress: progressSink(io),
     log: (line) => io.err(line),
   };
+}
+
+function readConfig(file: string): StnasConfig {
+  const config = readJson<StnasConfig>(file, 'config');
+  try {
+    expandConfig(config);
+  } catch (err) {
+    throw new InputError(`${file}: ${(err as Error).message}`);
+  }
+  return config;
 }
 
 const ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
@@ -71,14 +91,12 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
     }
     case 'warmup': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 128 });
-      const w = {
-        ...i,
-        minEpochs: int(v, 'min-epochs', 10, 0),
-        minLossImprove: num(v, 'min-loss-improve', 0.5, 0),
-      };
+      const minEpochs = int(v, 'min-epochs', 10, 0);
+      const minLossImprove = num(v, 'min-loss-improve', 0.5, 0);
+      const w = { ...i, minEpochs, minLossImprove };
       await selectBackend(backend);
       const { pinConfig } = await import('./pipeline');
-      pinConfig(i.out, i.config);
+      pinConfig(i.out, w.config);
       const { runWarmup } = await import('./warmup');
       const r = await runWarmup(w);
       emit({ stage: 'warmup', epochs: r.state.schedule.epoch, best: r.state.schedule.best, dir: path.join(i.out, 'warmup') }, `warmup done: best dev loss ${r.state.schedule.best.toFixed(3)} at epoch ${r.state.schedule.bestEpoch}`);
@@ -86,33 +104,29 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
     }
     case 'search': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 64 });
-      const s = {
-        ...i,
-        estimator: choice(v, 'estimator', ESTIMATORS, 'st'),
-        heldOutRatio: num(v, 'held-out-ratio', 0.1, 0, 1, true),
-        archLr: num(v, 'arch-lr', 5e-3, 0, 10, true),
-      };
+      const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
+      const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
+      const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
+      const s = { ...i, estimator, heldOutRatio, archLr };
       await selectBackend(backend);
       const { pinConfig } = await import('./pipeline');
-      pinConfig(i.out, i.config);
+      pinConfig(i.out, s.config);
       const { runSearch } = await import('./search');
       const r = await runSearch(s);
-      emit({ stage: 'search', architecture: r.derived.ops, probs: r.derived.probs }, `search done: ${r.derived.ops.join(' ')}`);
+      const ops = r.derived?.ops ?? [];
+      emit({ stage: 'search', architecture: ops, probs: r.derived?.probs ?? [] }, `search done: ${ops.join(' ')}`);
       return 0;
     }
     case 'retrain': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 128 });
-      const { configWithOps, runRetrain, searchedArchitecture } = await import('./retrain');
-      const arch = v['arch'] === undefined ? searchedArchitecture(i.out) : configWithOps(i.config, str(v, 'arch').split(','));
       const name = str(v, 'name', 'retrain');
-      if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be a plain folder name, got "${name}"`);
-      const r0 = {
-        ...i,
-        architecture: arch,
-        name,
-        minEpochs: int(v, 'min-epochs', 10, 0),
-        lrFloor: num(v, 'lr-floor', 1e-5, 0),
-      };
+      if (!/^[\w-][\w.-]*$/.test(name) || name.includes('..')) throw new UsageError(`--name must be a plain folder name, got "${name}"`);
+      const minEpochs = int(v, 'min-epochs', 10, 0);
+      const lrFloor = num(v, 'lr-floor', 1e-5, 0);
+      const { configWithOps, runRetrain, searchedArchitecture } = await import('./retrain');
+      const config = i.config;
+      const arch = v['arch'] === undefined ? searchedArchitecture(i.out) : configWithOps(config, str(v, 'arch').split(','));
+      const r0 = { ...i, config, architecture: arch, name, minEpochs, lrFloor };
       await selectBackend(backend);
       const r = await runRetrain(r0);
       emit({ stage: 'retrain', model: path.resolve(r.modelDir), architecture: r.manifest.architecture, params: r.manifest.params }, `retrain done: model in ${r.modelDir} (${r.manifest.params.toLocaleString('en-US')} params)`);
@@ -121,17 +135,22 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
     case 'pipeline': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 64 });
       const test = existing(str(v, 'test'), 'test');
+      const minEpochs = int(v, 'min-epochs', 10, 0);
+      const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
+      const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
+      const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
+      const beam = int(v, 'beam', 0, 0, 10000);
       const p = {
         ...i,
         test,
-        minEpochs: int(v, 'min-epochs', 10, 0),
+        minEpochs,
         minLossImprove: 0.5,
-        estimator: choice(v, 'estimator', ESTIMATORS, 'st'),
-        heldOutRatio: num(v, 'held-out-ratio', 0.1, 0, 1, true),
-        archLr: num(v, 'arch-lr', 5e-3, 0, 10, true),
-        retrainMinEpochs: int(v, 'min-epochs', 10, 0),
+        estimator,
+        heldOutRatio,
+        archLr,
+        retrainMinEpochs: minEpochs,
         lrFloor: 1e-5,
-        beam: int(v, 'beam', 0, 0, 10000),
+        beam,
       };
       await selectBackend(backend);
       const { runPipeline } = await import('./pipeline');

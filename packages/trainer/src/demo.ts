@@ -103,7 +103,8 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   i.log('== warmup');
   await runWarmup({ ...common, minEpochs: plan.warmupMinEpochs, minLossImprove: 0.5 });
   i.log('== search (st)');
-  const { derived } = await runSearch({ ...common, maxEpochs: plan.searchEpochs, estimator: 'st', heldOutRatio: 0.1, archLr: 5e-3 });
+  const { derived, loop } = await runSearch({ ...common, maxEpochs: plan.searchEpochs, estimator: 'st', heldOutRatio: 0.1, archLr: 5e-3 });
+  if (!derived) throw new Error(`the search paused at step ${loop.state.step} before finishing`);
   i.log(`derived architecture: ${derived.ops.join(' ')}`);
   const base = DEMO_CONFIG.candidate;
   const cands = Array.isArray(base) ? base : (base as { base: string[] }).base;

@@ -59,7 +59,8 @@ export async function runPipeline(i: PipelineInputs): Promise<PipelineResult> {
   i.log(`== warmup (${path.join(i.out, 'warmup')})`);
   await runWarmup({ ...i, maxEpochs: e.warmup ?? i.maxEpochs });
   i.log(`== search with the ${i.estimator} estimator (${path.join(i.out, 'search')})`);
-  const { derived } = await runSearch({ ...i, maxEpochs: e.search ?? i.maxEpochs });
+  const { derived, loop } = await runSearch({ ...i, maxEpochs: e.search ?? i.maxEpochs });
+  if (!derived) throw new Error(`the search paused at step ${loop.state.step} before finishing`);
   i.log(`derived architecture: ${derived.ops.join(' ')}`);
   i.log(`== retrain (${path.join(i.out, 'retrain')})`);
   const r = await runRetrain({

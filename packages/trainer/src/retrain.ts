@@ -112,6 +112,7 @@ export async function runRetrain(i: RetrainInputs): Promise<{ loop: LoopResult; 
       },
       evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),
     });
+    if (!loop.finished) throw new Error(`retrain paused at step ${loop.state.step}; rerun the same command to continue`);
     const best = readCheckpoint<{ epoch: number; devLoss: number }>(bestCheckpointPath(dir));
     writeCheckpoint(path.join(dir, 'weights.ckpt'), best);
     copyFileSync(i.lexicon, path.join(dir, 'lexicon.txt'));

@@ -43,9 +43,10 @@ export interface DerivedArchitecture {
  * held-out batch (candidates planned by the estimator, e.g. ST: sample k ~ p, forward o_k, gradient
  * <dL/dy, o_i> to every logit; Adam on the logits only) and then a weight step on a train batch
  * (one path sampled from p; Adam on that path's weights). p of every node is logged at every step.
- * Starts from the warmup's best checkpoint; the dev loss uses the argmax architecture.
+ * Starts from the warmup's best checkpoint; the dev loss uses the argmax architecture. `derived` is
+ * undefined only when the run paused (`maxStepsThisRun`) before the search finished.
  */
-export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; derived: DerivedArchitecture }> {
+export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; derived: DerivedArchitecture | undefined }> {
   const warm = bestCheckpointPath(warmupDir(i.out));
   if (!existsSync(warm)) throw new InputError(`search starts from the warmup's best checkpoint, but ${warm} does not exist (run 'stnas warmup' first)`);
   const d = await loadStageData(i);
@@ -93,6 +94,7 @@ export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; de
       evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),
       stepLog: (step) => ({ step, p: model.archProbs().map((p) => p.map((x) => Number(x.toPrecision(6)))) }),
     });
+    if (!loop.finished) return { loop, derived: undefined };
     // Derive from the best checkpoint (the reference's model.bestforretrain), not the last step.
     assignVariables(bestCheckpointPath(dir), readCheckpoint(bestCheckpointPath(dir)).arrays, variables);
     const config = deriveArchitecture(model);

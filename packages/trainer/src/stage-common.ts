@@ -28,6 +28,8 @@ export interface StageInputs {
   checkpointEvery: number;
   /** Caps the utterances loaded from each data dir (quick runs). */
   maxUtts?: number;
+  /** Pauses (with a checkpoint) after this many steps in this process; a rerun resumes. */
+  maxStepsThisRun?: number;
   pipeline?: FeaturePipeline;
   /** Progress output and one-line log messages. */
   progress: ProgressSink;

@@ -6,22 +6,25 @@ import { type EpochRecord, type LoopResult, type LoopSpec, runLoop } from './tra
 /** Adds progress bars and epoch log lines to a loop spec, then runs it. */
 export async function runWithProgress(
   i: StageInputs,
-  spec: Omit<LoopSpec, 'rng' | 'onStep' | 'onEpoch'> & { rng?: LoopSpec['rng'] },
+  spec: Omit<LoopSpec, 'rng' | 'onStep' | 'onEpoch' | 'onEpochStart'> & { rng?: LoopSpec['rng'] },
 ): Promise<LoopResult> {
   let bar: Progress | undefined;
   let frames = 0;
+  let start = 0;
   const perEpoch = Math.min(spec.batches, spec.stepsPerEpoch ?? Infinity);
   const result = await runLoop({
+    maxStepsThisRun: i.maxStepsThisRun,
     ...spec,
     rng: spec.rng ?? createRng(i.seed),
+    onEpochStart(s) {
+      frames = 0;
+      start = s.pos;
+      bar = createProgress(`${spec.stage} epoch ${s.schedule.epoch + 1}`, perEpoch - s.pos, i.progress);
+    },
     onStep(s, outcome) {
-      if (!bar) {
-        frames = 0;
-        bar = createProgress(`${spec.stage} epoch ${s.schedule.epoch + 1}`, perEpoch, i.progress);
-      }
       frames += outcome.frames;
       if (outcome.skipped) i.log(`${spec.stage}: step ${s.step} skipped: ${outcome.skipped}`);
-      bar.update({ done: s.pos, frames, loss: outcome.loss });
+      bar?.update({ done: s.pos - start, frames, loss: outcome.loss });
     },
     onEpoch(r: EpochRecord, s) {
       bar?.finish();

@@ -83,6 +83,8 @@ export interface LoopSpec {
   stepLog?(step: number): unknown;
   /** Called after every step (progress bars) and at each epoch's end. */
   onStep?(s: LoopState, outcome: StepOutcome): void;
+  /** Called before the first step of an epoch (or of the rest of it, on resume). */
+  onEpochStart?(s: LoopState): void;
   onEpoch?(r: EpochRecord, s: LoopState): void;
   /** Writes a checkpoint at least every this many steps (default 50) and at each epoch end. */
   checkpointEvery?: number;
@@ -290,6 +292,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       s.order = shuffledOrder(spec.batches, spec.rng).slice(0, spec.stepsPerEpoch ?? spec.batches);
       s.pos = 0;
     }
+    spec.onEpochStart?.(s);
     while (s.pos < s.order.length) {
       if (spec.maxStepsThisRun !== undefined && thisRun >= spec.maxStepsThisRun) {
         checkpoint();

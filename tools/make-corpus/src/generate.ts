@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Matrix, writeArk } from '@stnas/data-wsj';
+import { loadScp, type Matrix, writeArk } from '@stnas/data-wsj';
 import { computeCmvnStats, fbank, resample } from '@stnas/features';
 import { grammarWords } from './grammar';
 import { lexiconLines, unitLines } from './lexicon';
@@ -53,10 +53,15 @@ export async function generateCorpus(opts: GenerateOptions): Promise<Record<stri
     const feats = new Map<string, Matrix>();
     const seconds = new Map<string, number>();
     for (const [i, u] of utts.entries()) {
-      const { matrix, duration } = featurize(synth.speak(u.text, u.speaker.voice, u.speaker.rate, u.speaker.pitch), u, seed);
+      const { matrix, duration } = featurize(
+        synth.speak(u.text, u.speaker.voice, u.speaker.rate, u.speaker.pitch),
+        u,
+        seed,
+      );
       feats.set(u.id, matrix);
       seconds.set(u.id, duration);
-      if ((i + 1) % 100 === 0) log(`${split}: ${i + 1}/${utts.length} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      if ((i + 1) % 100 === 0)
+        log(`${split}: ${i + 1}/${utts.length} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     summary[split] = await writeSplit(path.join(tmp, split), utts, feats, seconds);
     log(`${split}: ${JSON.stringify(summary[split])}`);
@@ -71,7 +76,11 @@ export async function generateCorpus(opts: GenerateOptions): Promise<Record<stri
   );
   await writeFile(
     path.join(tmp, 'fbank.conf'),
-    lines([`--sample-frequency=${FBANK_OPTIONS.sampleFrequency}`, `--num-mel-bins=${FBANK_OPTIONS.numMelBins}`, `--dither=${FBANK_OPTIONS.dither}`]),
+    lines([
+      `--sample-frequency=${FBANK_OPTIONS.sampleFrequency}`,
+      `--num-mel-bins=${FBANK_OPTIONS.numMelBins}`,
+      `--dither=${FBANK_OPTIONS.dither}`,
+    ]),
   );
   // swap the finished folder in: the old corpus stays intact until the new one is complete
   const old = `${opts.outDir}.old-${process.pid}`;
@@ -81,7 +90,11 @@ export async function generateCorpus(opts: GenerateOptions): Promise<Record<stri
   return summary;
 }
 
-function featurize(audio: Int16Array, u: PlannedUtterance, seed: number): { matrix: Matrix; duration: number } {
+function featurize(
+  audio: Int16Array,
+  u: PlannedUtterance,
+  seed: number,
+): { matrix: Matrix; duration: number } {
   const wave = resample(audio, ESPEAK_RATE, FBANK_OPTIONS.sampleFrequency);
   // quantise to 16 bits, as a 16 kHz wav file would hold it
   for (let i = 0; i < wave.length; i++) wave[i] = Math.max(-32768, Math.min(32767, Math.round(wave[i]!)));
@@ -106,10 +119,13 @@ async function writeSplit(
   for (const u of utts) spk2utt.set(u.speaker.id, [...(spk2utt.get(u.speaker.id) ?? []), u.id]);
   const spks = [...spk2utt.keys()].sort(cmp);
   // CMVN stats from the stored (compressed) features, as compute-cmvn-stats reads feats.scp
-  const { loadScp } = await import('@stnas/data-wsj');
   const scp = await loadScp(path.join(dir, 'feats.scp'));
   const stored = new Map<string, Matrix>();
-  for (const u of utts) stored.set(u.id, (await scp.get(u.id)) as Matrix);
+  try {
+    for (const u of utts) stored.set(u.id, await scp.getMatrix(u.id));
+  } finally {
+    await scp.close();
+  }
   await writeArk(
     path.join(dir, 'cmvn.ark'),
     spks.map((s) => ({ key: s, value: computeCmvnStats(spk2utt.get(s)!.map((id) => stored.get(id)!)) })),
@@ -117,8 +133,14 @@ async function writeSplit(
   await writeFile(path.join(dir, 'text'), lines(utts.map((u) => `${u.id} ${u.text}`)));
   await writeFile(path.join(dir, 'utt2spk'), lines(utts.map((u) => `${u.id} ${u.speaker.id}`)));
   await writeFile(path.join(dir, 'spk2utt'), lines(spks.map((s) => `${s} ${spk2utt.get(s)!.join(' ')}`)));
-  await writeFile(path.join(dir, 'utt2num_frames'), lines(utts.map((u) => `${u.id} ${feats.get(u.id)!.rows}`)));
-  await writeFile(path.join(dir, 'utt2dur'), lines(utts.map((u) => `${u.id} ${seconds.get(u.id)!.toFixed(4)}`)));
+  await writeFile(
+    path.join(dir, 'utt2num_frames'),
+    lines(utts.map((u) => `${u.id} ${feats.get(u.id)!.rows}`)),
+  );
+  await writeFile(
+    path.join(dir, 'utt2dur'),
+    lines(utts.map((u) => `${u.id} ${seconds.get(u.id)!.toFixed(4)}`)),
+  );
   return {
     utterances: utts.length,
     speakers: spks.length,

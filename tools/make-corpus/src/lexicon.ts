@@ -3,7 +3,10 @@
 import { dictionary } from 'cmu-pronouncing-dictionary';
 
 /** The 39 CMU phones without stress. */
-export const CMU_PHONES = 'AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH'.split(' ');
+export const CMU_PHONES =
+  'AA AE AH AO AW AY B CH D DH EH ER EY F G HH IH IY JH K L M N NG OW OY P R S SH T TH UH UW V W Y Z ZH'.split(
+    ' ',
+  );
 
 /** All stress-free pronunciations of `word` (lower case) in CMUdict, in dictionary order. */
 export function pronunciations(word: string): string[][] {
@@ -38,7 +41,8 @@ export function lexiconLines(words: Iterable<string>): string[] {
       lines.push(`${w.toUpperCase()} ${p.join(' ')}`);
     }
   }
-  if (missing.length) throw new Error(`lexicon: ${missing.length} word(s) not in CMUdict: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new Error(`lexicon: ${missing.length} word(s) not in CMUdict: ${missing.join(', ')}`);
   return lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

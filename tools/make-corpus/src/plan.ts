@@ -3,8 +3,15 @@ import { makeSentences } from './grammar';
 import { seededRandom, shuffle } from './random';
 import { type Speaker, speakers } from './speakers';
 
+/** How many utterances each speaker of a split says. */
+export interface UttsPerSpeaker {
+  train: number;
+  dev: number;
+  test: number;
+}
+
 /** Utterances per speaker in each split (train speakers × 50 = 800, dev 3 × 30, test 4 × 30). */
-export const UTTS_PER_SPEAKER = { train: 50, dev: 30, test: 30 } as const;
+export const UTTS_PER_SPEAKER: Readonly<UttsPerSpeaker> = { train: 50, dev: 30, test: 30 };
 
 /** One planned utterance. */
 export interface PlannedUtterance {
@@ -22,7 +29,10 @@ export const DEFAULT_SEED = 20210119;
  * Plans the corpus for `seed`: distinct sentences, shuffled, dealt to the speakers of each split so
  * that no sentence and no speaker is shared between splits. Deterministic for a seed.
  */
-export function planCorpus(seed = DEFAULT_SEED, perSpeaker = UTTS_PER_SPEAKER): PlannedUtterance[] {
+export function planCorpus(
+  seed = DEFAULT_SEED,
+  perSpeaker: Readonly<UttsPerSpeaker> = UTTS_PER_SPEAKER,
+): PlannedUtterance[] {
   const spks = speakers();
   const need = spks.reduce((n, s) => n + perSpeaker[s.split], 0);
   const rand = seededRandom(seed);

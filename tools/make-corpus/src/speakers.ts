@@ -51,12 +51,14 @@ const TEST: Row[] = [
 /** All speakers: 16 train, 3 dev, 4 test, with ids `tr01`…, `dv01`…, `te01`…. */
 export function speakers(): Speaker[] {
   const make = (rows: Row[], prefix: string, split: Speaker['split']) =>
-    rows.map(([voice, rate, pitch], i): Speaker => ({
-      id: `${prefix}${String(i + 1).padStart(2, '0')}`,
-      voice,
-      rate,
-      pitch,
-      split,
-    }));
+    rows.map(
+      ([voice, rate, pitch], i): Speaker => ({
+        id: `${prefix}${String(i + 1).padStart(2, '0')}`,
+        voice,
+        rate,
+        pitch,
+        split,
+      }),
+    );
   return [...make(TRAIN, 'tr', 'train'), ...make(DEV, 'dv', 'dev'), ...make(TEST, 'te', 'test')];
 }

@@ -12,14 +12,15 @@ export interface Synthesizer {
 /** Loads the eSpeak NG wasm module (its data file sits beside its JS file). */
 export async function loadSynthesizer(): Promise<Synthesizer> {
   // biome-ignore lint/suspicious/noExplicitAny: the emscripten module ships no types
-  const m: any = await (Module as unknown as () => Promise<unknown>)();
+  const m: any = await Module();
   const worker = new m.eSpeakNGWorker();
   const rate = worker.get_samplerate();
   if (rate !== ESPEAK_RATE) throw new Error(`espeak: expected ${ESPEAK_RATE} Hz output, got ${rate}`);
   return {
     speak(text, voice, wpm, pitch) {
       const status = worker.set_voice(voice);
-      if (status !== 0) throw new Error(`espeak: set_voice(${JSON.stringify(voice)}) failed with status ${status}`);
+      if (status !== 0)
+        throw new Error(`espeak: set_voice(${JSON.stringify(voice)}) failed with status ${status}`);
       worker.set_rate(wpm);
       worker.set_pitch(pitch);
       const chunks: Int16Array[] = [];

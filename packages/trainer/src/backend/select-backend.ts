@@ -125,9 +125,10 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
         threads: info.threads,
         attempts,
         why:
-          name === 'wasm'
+          (name === 'wasm'
             ? 'requested with --backend wasm'
-            : 'no native TensorFlow package is installed; wasm (XNNPACK) is the fastest CPU engine left',
+            : 'no native TensorFlow package is installed; wasm (XNNPACK) is the fastest CPU engine left') +
+          (info.note ? `; ${info.note}` : ''),
       };
     } catch (err) {
       const reason = `@tensorflow/tfjs-backend-wasm failed to start: ${firstLine(err)}`;

@@ -1,0 +1,277 @@
+// CTC-CRF loss (An, Xiang, Ou, "CAT: CRF-based ASR toolkit" / ICASSP 2019; thu-spmi/CAT
+// src/ctc_crf): a CRF over CTC paths whose potentials are the log-softmax outputs plus a phone LM.
+//   numerator   = log sum over the CTC alignments of the reference of exp(sum_t log p_t) + log P_LM(l)
+//   denominator = log sum over all paths of the denominator graph (CTC topology o phone LM)
+//   loss        = -(numerator - denominator) + lambda * CTC
+// d loss / d logits = occupancy_den - softmax + (1 + lambda) * (softmax - occupancy_num): the two
+// log-softmax normalisers cancel because both occupancies sum to one per frame.
+import {
+  customGrad,
+  engine,
+  type GradSaveFunc,
+  op,
+  scalar,
+  type Tensor,
+  Tensor as TensorClass,
+  tensor,
+} from '@tensorflow/tfjs-core';
+import { ctcForwardBackward } from './ctc-forward-backward';
+import { CtcInputError, type CtcTargets } from './ctc-loss';
+import { type DenominatorResult, denominatorForwardBackward } from './denominator-forward-backward';
+import type { DenominatorGraph } from './denominator-graph';
+
+/**
+ * How {@link ctcCrfLoss} reduces per-utterance losses: as {@link ctcLoss} (`'mean'` divides by the
+ * target length, then averages), or `'batchMean'`, the sum divided by the batch size (CAT's
+ * `size_average`).
+ */
+export type CtcCrfReduction = 'mean' | 'sum' | 'none' | 'batchMean';
+
+/** Options of {@link ctcCrfLoss}. */
+export interface CtcCrfLossOptions {
+  /** The CTC x phone-LM graph from {@link buildDenominatorGraph}. */
+  readonly denominator: DenominatorGraph;
+  /** Weight of the CTC loss added to the CRF loss (default 0.01, the paper's WSJ value). */
+  readonly lambda?: number;
+  /** Blank index; must match the graph's (default: the graph's). */
+  readonly blank?: number;
+  /** Default `'mean'`. */
+  readonly reduction?: CtcCrfReduction;
+  /** Replace the infinite loss (and NaN gradient) of an utterance that has no path by 0. */
+  readonly zeroInfinity?: boolean;
+}
+
+/** Per-utterance parts of the CTC-CRF loss, natural logs. */
+export interface CtcCrfParts {
+  /** CTC negative log-likelihood `-log p_ctc(l | x)`. */
+  readonly ctc: Float64Array;
+  /** LM log-weight of each reference, `<s>` to `</s>`. */
+  readonly lm: Float64Array;
+  /** Denominator log-score. */
+  readonly den: Float64Array;
+  /** `ctc - lm + den + lambda * ctc` per utterance (Infinity when the reference has no path). */
+  readonly loss: Float64Array;
+  /** d loss_b / d logits `[batch, time, classes]`, if asked. */
+  readonly grad?: Float32Array;
+}
+
+const FN = 'ctcCrfLoss';
+
+function validate(
+  x: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcCrfLossOptions,
+): { B: number; T: number; C: number; blank: number; lambda: number; reduction: CtcCrfReduction } {
+  if (!(x instanceof TensorClass) || x.rank !== 3) {
+    const shape = x instanceof TensorClass ? `a tensor of shape [${x.shape.join(', ')}]` : typeof x;
+    throw new CtcInputError(`${FN}: logits must be a Tensor3D [batch, time, classes], got ${shape}`);
+  }
+  if (x.dtype !== 'float32') throw new CtcInputError(`${FN}: logits must be float32, got ${x.dtype}`);
+  const [B, T, C] = x.shape as [number, number, number];
+  const graph = options?.denominator;
+  if (
+    graph == null ||
+    typeof graph.sequenceLogProb !== 'function' ||
+    !(graph.arcFrom instanceof Int32Array)
+  ) {
+    throw new CtcInputError(`${FN}: options.denominator must be a graph from buildDenominatorGraph`);
+  }
+  if (graph.numClasses !== C) {
+    throw new CtcInputError(
+      `${FN}: options.denominator was built for ${graph.numClasses} classes but logits have ${C}`,
+    );
+  }
+  const blank = options.blank ?? graph.blank;
+  if (blank !== graph.blank) {
+    throw new CtcInputError(
+      `${FN}: options.blank is ${blank} but the denominator graph's blank is ${graph.blank}`,
+    );
+  }
+  const lambda = options.lambda ?? 0.01;
+  if (!Number.isFinite(lambda) || lambda < 0) {
+    throw new CtcInputError(`${FN}: options.lambda must be a finite number >= 0, got ${lambda}`);
+  }
+  const reduction = options.reduction ?? 'mean';
+  if (!['mean', 'sum', 'none', 'batchMean'].includes(reduction)) {
+    throw new CtcInputError(
+      `${FN}: options.reduction must be 'mean', 'sum', 'none' or 'batchMean', got ${String(reduction)}`,
+    );
+  }
+  if (!Array.isArray(targets) || targets.length !== B) {
+    const got = Array.isArray(targets) ? `${targets.length} sequences` : typeof targets;
+    throw new CtcInputError(`${FN}: targets must hold one label sequence per utterance (${B}), got ${got}`);
+  }
+  if (inputLengths == null || inputLengths.length !== B) {
+    throw new CtcInputError(
+      `${FN}: inputLengths must hold one length per utterance (${B}), got ${inputLengths == null ? inputLengths : inputLengths.length}`,
+    );
+  }
+  for (let b = 0; b < B; b++) {
+    const len = inputLengths[b]!;
+    if (!Number.isInteger(len) || len < 0 || len > T) {
+      throw new CtcInputError(
+        `${FN}: inputLengths[${b}] must be an integer in [0, ${T}] (the tensor has ${T} frames), got ${len}`,
+      );
+    }
+    const target = targets[b];
+    if (!Array.isArray(target) && !(target instanceof Int32Array)) {
+      throw new CtcInputError(`${FN}: targets[${b}] must be a number[] or Int32Array, got ${typeof target}`);
+    }
+    for (let i = 0; i < target.length; i++) {
+      const label = target[i]!;
+      if (!Number.isInteger(label) || label < 0 || label >= C || label === blank) {
+        throw new CtcInputError(
+          `${FN}: targets[${b}][${i}] must be an integer class in [0, ${C}) other than the blank ${blank}, got ${label}`,
+        );
+      }
+    }
+  }
+  return { B, T, C, blank, lambda, reduction };
+}
+
+/**
+ * The per-utterance CTC-CRF losses and gradient on typed arrays (the kernel under
+ * {@link ctcCrfLoss}); `data` is row-major `[batch, time, classes]` logits, already validated.
+ */
+export function ctcCrfForwardBackward(
+  data: Float32Array | Float64Array,
+  shape: readonly [number, number, number],
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  graph: DenominatorGraph,
+  lambda: number,
+  wantGrad: boolean,
+): CtcCrfParts {
+  const [B, T, C] = shape;
+  const num = ctcForwardBackward(
+    { data, batch: B, time: T, classes: C, targets, inputLengths, blank: graph.blank, scores: 'logits' },
+    { grad: wantGrad },
+  );
+  const den: DenominatorResult = denominatorForwardBackward(data, shape, inputLengths, graph, {
+    grad: wantGrad,
+  });
+  const lm = new Float64Array(B);
+  const loss = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    lm[b] = graph.sequenceLogProb(targets[b]!);
+    const ctc = num.losses[b]!;
+    loss[b] =
+      ctc === Number.POSITIVE_INFINITY || lm[b] === Number.NEGATIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : (1 + lambda) * ctc - lm[b]! + den.logZ[b]!;
+  }
+  if (!wantGrad) return { ctc: num.losses, lm, den: den.logZ, loss };
+  const grad = num.grad!; // softmax - occupancy_num, reused in place
+  const occ = den.occupancy!;
+  for (let b = 0; b < B; b++) {
+    const L = inputLengths[b]!;
+    const base = b * T * C;
+    if (loss[b] === Number.POSITIVE_INFINITY) {
+      grad.fill(Number.NaN, base, base + L * C);
+      continue;
+    }
+    for (let t = 0; t < L; t++) {
+      const o = base + t * C;
+      let m = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < C; c++) if (data[o + c]! > m) m = data[o + c]!;
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(data[o + c]! - m);
+      const inv = 1 / sum;
+      for (let c = 0; c < C; c++) {
+        grad[o + c] = (1 + lambda) * grad[o + c]! + occ[o + c]! - Math.exp(data[o + c]! - m) * inv;
+      }
+    }
+  }
+  return { ctc: num.losses, lm, den: den.logZ, loss, grad };
+}
+
+/** True when a gradient tape is recording, so the forward pass should compute gradients too. */
+function tapeIsRecording(): boolean {
+  const state = (engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
+  return typeof state?.gradientDepth !== 'number' || state.gradientDepth > 0;
+}
+
+/**
+ * CTC-CRF loss of unnormalised `[batch, time, classes]` logits: the CRF negative log-likelihood
+ * over the denominator graph plus `lambda` times the CTC loss, with its exact gradient.
+ *
+ * ```ts
+ * const lm = estimatePhoneLm(trainLabels, { order: 4 });
+ * const denominator = buildDenominatorGraph(lm, { numClasses: 72 });
+ * const loss = ctcCrfLoss(logits, targets, inputLengths, { denominator, lambda: 0.01 });
+ * ```
+ *
+ * @param logits `[batch, time, classes]` float32 scores; the potentials are their log-softmax.
+ * @param targets one label sequence per utterance, no blanks.
+ * @param inputLengths frames per utterance (each `<= time`); later frames are padding.
+ */
+function ctcCrfLoss_(
+  logits: Tensor,
+  targets: CtcTargets,
+  inputLengths: ArrayLike<number>,
+  options: CtcCrfLossOptions,
+): Tensor {
+  const { B, T, C, lambda, reduction } = validate(logits, targets, inputLengths, options);
+  const graph = options.denominator;
+  const zeroInfinity = options.zeroInfinity ?? false;
+  const data = logits.dataSync() as Float32Array;
+  for (let b = 0; b < B; b++) {
+    const o = b * T * C;
+    for (let i = o; i < o + inputLengths[b]! * C; i++) {
+      if (!Number.isFinite(data[i]!)) {
+        throw new CtcInputError(
+          `${FN}: logits of utterance ${b} hold ${data[i]} at frame ${Math.floor((i - o) / C)}, class ${(i - o) % C}; expected finite scores`,
+        );
+      }
+    }
+  }
+  const f = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const input = args[0] as Tensor;
+    let parts = ctcCrfForwardBackward(
+      data,
+      [B, T, C],
+      targets,
+      inputLengths,
+      graph,
+      lambda,
+      tapeIsRecording(),
+    );
+    const losses = Float64Array.from(parts.loss);
+    const infinite = losses.map((l) => (l === Number.POSITIVE_INFINITY ? 1 : 0));
+    if (zeroInfinity) for (let b = 0; b < B; b++) if (infinite[b]) losses[b] = 0;
+    const weightOf = (b: number): number => {
+      if (reduction === 'mean') return 1 / (B * Math.max(1, targets[b]!.length));
+      if (reduction === 'batchMean') return 1 / B;
+      return 1;
+    };
+    let value: Tensor;
+    if (reduction === 'none') {
+      value = tensor(Float32Array.from(losses), [B], 'float32');
+    } else {
+      let total = 0;
+      for (let b = 0; b < B; b++) total += losses[b]! * weightOf(b);
+      value = scalar(total, 'float32');
+    }
+    const gradFunc = (dy: Tensor): Tensor => {
+      if (!parts.grad)
+        parts = ctcCrfForwardBackward(data, [B, T, C], targets, inputLengths, graph, lambda, true);
+      const g = parts.grad!;
+      const dys = dy.dataSync();
+      const per = T * C;
+      const out = new Float32Array(g.length);
+      for (let b = 0; b < B; b++) {
+        if (zeroInfinity && infinite[b]) continue;
+        const w = reduction === 'none' ? dys[b]! : dys[0]! * weightOf(b);
+        const o = b * per;
+        for (let i = o; i < o + per; i++) out[i] = g[i]! * w;
+      }
+      return tensor(out, input.shape, 'float32');
+    };
+    return { value, gradFunc };
+  });
+  return f(logits);
+}
+
+/** CTC-CRF loss (CRF NLL over a CTC x phone-LM graph plus lambda times CTC) with its exact gradient. */
+export const ctcCrfLoss = op({ ctcCrfLoss_ });
