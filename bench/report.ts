@@ -53,7 +53,7 @@ export function record(title: string, body: string, notes = ''): void {
   const date = new Date().toISOString().slice(0, 10);
   let python = '';
   try {
-    python = execSync('python3 -c "import torch;print(torch.__version__)"', {
+    python = execSync('/usr/bin/python3 -c "import torch;print(torch.__version__)"', {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
       .toString()

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { markdownTable, median, record } from '../../../bench/report';
-import { buildDenominatorGraph, ctcCrfForwardBackward, ctcCrfLoss, ctcLoss, estimatePhoneLm } from '../src/index';
+import {
+  buildDenominatorGraph,
+  ctcCrfForwardBackward,
+  ctcCrfLoss,
+  ctcLoss,
+  estimatePhoneLm,
+} from '../src/index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data = path.resolve(here, '../../corpus/data');
@@ -83,10 +89,18 @@ async function main(): Promise<void> {
   const logits = tf.tensor3d(logitsData, [B, T, C]);
   const crfStep = () =>
     tf.tidy(() =>
-      tf.grad((x: tf.Tensor) => ctcCrfLoss(x, targets, lengths, { denominator, lambda: 0.01 }))(logits).dataSync(),
+      tf
+        .grad((x: tf.Tensor) => ctcCrfLoss(x, targets, lengths, { denominator, lambda: 0.01 }))(logits)
+        .dataSync(),
     );
-  const ctcStep = () => tf.tidy(() => tf.grad((x: tf.Tensor) => ctcLoss(x, targets, lengths))(logits).dataSync());
-  const kernel = () => ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, true);
+  const ctcStep = () =>
+    tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => ctcLoss(x, targets, lengths))(logits)
+        .dataSync(),
+    );
+  const kernel = () =>
+    ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, true);
   const crf: number[] = [];
   const ctc: number[] = [];
   const ker: number[] = [];
@@ -126,7 +140,10 @@ async function main(): Promise<void> {
   const meanLoss = probe.loss.reduce((a, b) => a + b, 0) / B;
   record(
     'CTC-CRF loss (@stnas/ctc)',
-    markdownTable(['batch 32 x 300 frames x 72 classes, CPU backend', 'median ms', 'frames/s', 'vs ctcLoss'], rows),
+    markdownTable(
+      ['batch 32 x 300 frames x 72 classes, CPU backend', 'median ms', 'frames/s', 'vs ctcLoss'],
+      rows,
+    ),
     [
       `Phone LM: 4-gram from the bundled corpus's ${train.length} training transcripts (${sizes}; hard back-off, ` +
         `histories of 3 phones kept if seen twice), estimated in ${lmMs.toFixed(0)} ms. Denominator graph: ` +

@@ -39,9 +39,13 @@ const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r
 async function startTorch(dataPath: string): Promise<((n: number) => Promise<[number, number]>) | undefined> {
   const python = '/usr/bin/python3';
   if (!existsSync(python)) return undefined;
-  const child = spawn(python, [path.join(here, 'torch-ctc-server.py'), dataPath, `${B}`, `${T}`, `${C}`, `${U}`], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    python,
+    [path.join(here, 'torch-ctc-server.py'), dataPath, `${B}`, `${T}`, `${C}`, `${U}`],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const lines = createInterface({ input: child.stdout });
   const queue: { resolve: (line: string) => void; reject: (e: Error) => void }[] = [];
   lines.on('line', (l) => queue.shift()?.resolve(l));
@@ -66,13 +70,15 @@ async function startTorch(dataPath: string): Promise<((n: number) => Promise<[nu
 async function lossBenchmark(): Promise<string> {
   await tf.setBackend('cpu');
   const logitsData = Float32Array.from({ length: B * T * C }, () => 2 * gauss());
-  const targets = Array.from({ length: B }, () => Int32Array.from({ length: U }, () => 1 + Math.floor(r() * (C - 1))));
+  const targets = Array.from({ length: B }, () =>
+    Int32Array.from({ length: U }, () => 1 + Math.floor(r() * (C - 1))),
+  );
   const inputLengths = new Array<number>(B).fill(T);
   const dir = mkdtempSync(path.join(tmpdir(), 'ctc-bench-'));
   const dataPath = path.join(dir, 'logits.f32');
   writeFileSync(dataPath, logitsData);
   const flatTargets = new Int32Array(B * U);
-  targets.forEach((t, b) => flatTargets.set(t, b * U));
+  for (const [b, t] of targets.entries()) flatTargets.set(t, b * U);
   writeFileSync(`${dataPath}.targets`, flatTargets);
   const torchRun = await startTorch(dataPath);
 
@@ -86,7 +92,16 @@ async function lossBenchmark(): Promise<string> {
     tf.dispose([value, grad]);
     return [performance.now() - t0, loss] as const;
   };
-  const batch = { data: logitsData, batch: B, time: T, classes: C, targets, inputLengths, blank: 0, scores: 'logits' as const };
+  const batch = {
+    data: logitsData,
+    batch: B,
+    time: T,
+    classes: C,
+    targets,
+    inputLengths,
+    blank: 0,
+    scores: 'logits' as const,
+  };
   const kernel = () => {
     const t0 = performance.now();
     ctcForwardBackward(batch);
@@ -137,7 +152,7 @@ async function lossBenchmark(): Promise<string> {
     ],
   );
   const agree = torchRun
-    ? `Mean loss: ours ${ourLoss.toFixed(5)}, PyTorch ${torchLoss.toFixed(5)} (relative difference ${(Math.abs(ourLoss - torchLoss) / torchLoss).toExponential(1)}).`
+    ? `Mean loss: ours ${ourLoss.toPrecision(9)}, PyTorch ${torchLoss.toPrecision(9)} (relative difference ${(Math.abs(ourLoss - torchLoss) / torchLoss).toExponential(1)}).`
     : '';
   return `${table}\n\n${REPS} alternating runs each after a warm-up; ${agree}`;
 }
@@ -164,7 +179,8 @@ function bigramArpa(): string {
   const uni = [`-99 <s> -0.3`, `-1.5 </s>`, ...words.map((w) => `${(-1 - r()).toFixed(4)} ${w} -0.3`)];
   const bi: string[] = [];
   for (const a of ['<s>', ...words]) {
-    for (let k = 0; k < 10; k++) bi.push(`${(-0.5 - r()).toFixed(4)} ${a} ${words[Math.floor(r() * words.length)]}`);
+    for (let k = 0; k < 10; k++)
+      bi.push(`${(-0.5 - r()).toFixed(4)} ${a} ${words[Math.floor(r() * words.length)]}`);
   }
   const uniqueBi = [...new Map(bi.map((l) => [l.split(' ').slice(1).join(' '), l])).values()];
   return `\\data\\\nngram 1=${uni.length}\nngram 2=${uniqueBi.length}\n\n\\1-grams:\n${uni.join('\n')}\n\n\\2-grams:\n${uniqueBi.join('\n')}\n\n\\end\\\n`;
@@ -187,7 +203,12 @@ function beamBenchmark(): string {
         times.push(performance.now() - t0);
       }
       const perUtt = median(times) / n;
-      rows.push([beamWidth, withLm ? 'phone bigram, weight 0.5' : 'none', (1000 / perUtt).toFixed(1), perUtt.toFixed(1)]);
+      rows.push([
+        beamWidth,
+        withLm ? 'phone bigram, weight 0.5' : 'none',
+        (1000 / perUtt).toFixed(1),
+        perUtt.toFixed(1),
+      ]);
     }
   }
   return `${markdownTable(['beam', 'LM', 'utterances / s', 'ms / utterance'], rows)}\n\nPrefix beam search on ${n} synthetic utterances of ${T} frames x ${C} classes with peaky posteriors (one class boosted by 6 nats, blank half the time), default pruning (classes within 20 nats of the frame's best).`;

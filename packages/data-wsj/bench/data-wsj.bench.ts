@@ -1,11 +1,11 @@
 // Throughput of the Kaldi readers and the batcher: FM ark reading vs a plain read of the same file
 // (page cache), CM decompression, and batches per second from a data dir with CMVN and deltas.
 // Inputs are generated in os.tmpdir() and removed afterwards.
-import { open, rm, writeFile } from 'node:fs/promises';
+
 import { mkdtempSync } from 'node:fs';
+import { open, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { markdownTable, median, record, timeIt } from '../../../bench/report.ts';
 import {
   type ArkEntry,
   compress,
@@ -17,6 +17,7 @@ import {
   SpeechDataset,
   writeArk,
 } from '@stnas/data-wsj';
+import { markdownTable, median, record, timeIt } from '../../../bench/report.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-bench-'));
 const rand = mulberry32(1);
@@ -89,30 +90,73 @@ try {
     parsed.push(...(await timeIt(() => arkRead(ark), 1, 0)));
   }
   const mb = bytes / 2 ** 20;
-  rows.push(['plain read of the 200 MB FM ark (4 MiB chunks)', `${(mb / (median(plain) / 1000)).toFixed(0)} MB/s`, `${median(plain).toFixed(0)} ms`]);
-  rows.push(['plain read + a fresh 160 KB array per entry (floor for owned arrays)', `${(mb / (median(copied) / 1000)).toFixed(0)} MB/s`, `${median(copied).toFixed(0)} ms`]);
-  rows.push(['readArk over the same file', `${(mb / (median(parsed) / 1000)).toFixed(0)} MB/s`, `${median(parsed).toFixed(0)} ms`]);
+  rows.push([
+    'plain read of the 200 MB FM ark (4 MiB chunks)',
+    `${(mb / (median(plain) / 1000)).toFixed(0)} MB/s`,
+    `${median(plain).toFixed(0)} ms`,
+  ]);
+  rows.push([
+    'plain read + a fresh 160 KB array per entry (floor for owned arrays)',
+    `${(mb / (median(copied) / 1000)).toFixed(0)} MB/s`,
+    `${median(copied).toFixed(0)} ms`,
+  ]);
+  rows.push([
+    'readArk over the same file',
+    `${(mb / (median(parsed) / 1000)).toFixed(0)} MB/s`,
+    `${median(parsed).toFixed(0)} ms`,
+  ]);
   rows.push(['readArk / plain read time', `${(median(parsed) / median(plain)).toFixed(2)}x`, 'goal <= 2x']);
-  rows.push(['readArk / (plain read + fresh arrays) time', `${(median(parsed) / median(copied)).toFixed(2)}x`, '']);
-  rows.push(['writeArk of the same 200 MB (atomic, fsync)', `${(mb / (writeMs / 1000)).toFixed(0)} MB/s`, `${writeMs.toFixed(0)} ms`]);
+  rows.push([
+    'readArk / (plain read + fresh arrays) time',
+    `${(median(parsed) / median(copied)).toFixed(2)}x`,
+    '',
+  ]);
+  rows.push([
+    'writeArk of the same 200 MB (atomic, fsync)',
+    `${(mb / (writeMs / 1000)).toFixed(0)} MB/s`,
+    `${writeMs.toFixed(0)} ms`,
+  ]);
   await rm(ark, { force: true });
 
   // 2. Decompression: 100 matrices of 1000 x 40 in each format.
-  for (const [fmt, method] of [['CM', 2], ['CM2', 3], ['CM3', 5]] as const) {
+  for (const [fmt, method] of [
+    ['CM', 2],
+    ['CM2', 3],
+    ['CM3', 5],
+  ] as const) {
     const comp = Array.from({ length: 100 }, () => {
       const m = featMatrix(1000, 40);
       const { format, bytes: b } = compress(m, method);
       const dv = new DataView(b.buffer);
-      return { h: { format, minValue: dv.getFloat32(0, true), range: dv.getFloat32(4, true), rows: 1000, cols: 40 }, p: b.subarray(16) };
+      return {
+        h: { format, minValue: dv.getFloat32(0, true), range: dv.getFloat32(4, true), rows: 1000, cols: 40 },
+        p: b.subarray(16),
+      };
     });
-    const t = await timeIt(() => {
-      for (const c of comp) decompress(c.h, c.p);
-    }, 7, 2);
-    const tc = await timeIt(() => {
-      for (let i = 0; i < 10; i++) compress(proto, method);
-    }, 5, 1);
-    rows.push([`decompress ${fmt} (100 x 1000x40)`, `${(4e6 / (median(t) / 1000) / 1e6).toFixed(0)} M values/s`, `${median(t).toFixed(1)} ms`]);
-    rows.push([`compress ${fmt} (Kaldi byte-exact)`, `${(4e5 / (median(tc) / 1000) / 1e6).toFixed(1)} M values/s`, `${median(tc).toFixed(1)} ms / 10 mats`]);
+    const t = await timeIt(
+      () => {
+        for (const c of comp) decompress(c.h, c.p);
+      },
+      7,
+      2,
+    );
+    const tc = await timeIt(
+      () => {
+        for (let i = 0; i < 10; i++) compress(proto, method);
+      },
+      5,
+      1,
+    );
+    rows.push([
+      `decompress ${fmt} (100 x 1000x40)`,
+      `${(4e6 / (median(t) / 1000) / 1e6).toFixed(0)} M values/s`,
+      `${median(t).toFixed(1)} ms`,
+    ]);
+    rows.push([
+      `compress ${fmt} (Kaldi byte-exact)`,
+      `${(4e5 / (median(tc) / 1000) / 1e6).toFixed(1)} M values/s`,
+      `${median(tc).toFixed(1)} ms / 10 mats`,
+    ]);
   }
 
   // 3. Batcher: a data dir of 300 utterances (300-900 frames x 40, CM-compressed, as make_fbank
@@ -122,10 +166,18 @@ try {
   const utts: { key: string; spk: string; m: Matrix }[] = [];
   for (let i = 0; i < 300; i++) {
     const spk = `spk${String(i % 10).padStart(2, '0')}`;
-    utts.push({ key: `${spk}-utt${String(i).padStart(4, '0')}`, spk, m: featMatrix(300 + Math.floor(rand() * 600), 40) });
+    utts.push({
+      key: `${spk}-utt${String(i).padStart(4, '0')}`,
+      spk,
+      m: featMatrix(300 + Math.floor(rand() * 600), 40),
+    });
   }
   utts.sort((a, b) => (a.key < b.key ? -1 : 1));
-  await writeArk(path.join(dd, 'feats.ark'), utts.map((u) => ({ key: u.key, value: u.m })), { compress: 'CM', scp: path.join(dd, 'feats.scp') });
+  await writeArk(
+    path.join(dd, 'feats.ark'),
+    utts.map((u) => ({ key: u.key, value: u.m })),
+    { compress: 'CM', scp: path.join(dd, 'feats.scp') },
+  );
   const spks = [...new Set(utts.map((u) => u.spk))].sort();
   const stats = spks.map((s) => {
     const d = new Float64Array(2 * 41);
@@ -145,20 +197,36 @@ try {
   await writeFile(path.join(dd, 'utt2spk'), utts.map((u) => `${u.key} ${u.spk}\n`).join(''));
   await writeFile(path.join(dd, 'utt2num_frames'), utts.map((u) => `${u.key} ${u.m.rows}\n`).join(''));
   const data = await loadDataDir(dd, { requireText: false });
-  const ds = await SpeechDataset.fromDataDir(data, { cmvn: { normVars: true }, deltas: { order: 2, window: 2 }, frameBudget: 16 * 900 });
+  const ds = await SpeechDataset.fromDataDir(data, {
+    cmvn: { normVars: true },
+    deltas: { order: 2, window: 2 },
+    frameBudget: 16 * 900,
+  });
   let frames = 0;
   let batches = 0;
-  const tb = await timeIt(async () => {
-    frames = 0;
-    batches = 0;
-    for await (const b of ds.batches(batches)) {
-      batches++;
-      for (const l of b.lengths) frames += l;
-    }
-  }, 3, 1);
+  const tb = await timeIt(
+    async () => {
+      frames = 0;
+      batches = 0;
+      for await (const b of ds.batches(batches)) {
+        batches++;
+        for (const l of b.lengths) frames += l;
+      }
+    },
+    3,
+    1,
+  );
   const secs = median(tb) / 1000;
-  rows.push([`SpeechDataset epoch: ${batches} batches, CM feats + CMVN(norm-vars) + deltas`, `${(batches / secs).toFixed(1)} batches/s`, `${(frames / secs / 1000).toFixed(0)}k frames/s`]);
-  rows.push(['batcher frames/s vs the fastest training step in perf-notes (6,942 frames/s)', `${(frames / secs / 6942).toFixed(0)}x faster`, 'goal: never the bottleneck']);
+  rows.push([
+    `SpeechDataset epoch: ${batches} batches, CM feats + CMVN(norm-vars) + deltas`,
+    `${(batches / secs).toFixed(1)} batches/s`,
+    `${(frames / secs / 1000).toFixed(0)}k frames/s`,
+  ]);
+  rows.push([
+    'batcher frames/s vs the fastest training step in perf-notes (6,942 frames/s)',
+    `${(frames / secs / 6942).toFixed(0)}x faster`,
+    'goal: never the bottleneck',
+  ]);
   await data.close();
 
   record(

@@ -38,7 +38,8 @@ export class ByteReader {
     chunk = SEQUENTIAL_CHUNK,
   ) {
     this.base = start;
-    this.store = initial ?? Buffer.allocUnsafe(end === undefined ? 1 << 16 : Math.max(1, Math.min(chunk, end - start)));
+    this.store =
+      initial ?? Buffer.allocUnsafe(end === undefined ? 1 << 16 : Math.max(1, Math.min(chunk, end - start)));
     this.buf = initial ?? this.store.subarray(0, 0);
     this.eof = initial !== undefined;
   }
@@ -129,7 +130,12 @@ export class ByteReader {
       const got = await this.source(dest, filled, n - filled);
       if (got === 0) {
         this.eof = true;
-        throw new KaldiFormatError(this.name, this.base, `${what} (${n} bytes)`, `end of input after ${filled} bytes`);
+        throw new KaldiFormatError(
+          this.name,
+          this.base,
+          `${what} (${n} bytes)`,
+          `end of input after ${filled} bytes`,
+        );
       }
       filled += got;
       this.base += got;
@@ -178,7 +184,12 @@ export async function openFileReader(
   }
   if (start > size) {
     if (!handle) await fh.close();
-    throw new KaldiFormatError(file, start, `an offset within the file (size ${size} bytes)`, 'offset past the end');
+    throw new KaldiFormatError(
+      file,
+      start,
+      `an offset within the file (size ${size} bytes)`,
+      'offset past the end',
+    );
   }
   let position = start;
   const source: Source = async (into, at, len) => {
@@ -223,5 +234,12 @@ export function streamReader(stream: Readable, name: string, onClose: () => Prom
 /** A reader over bytes already in memory (used by tests and fuzzing). */
 export function bufferReader(bytes: Uint8Array, name: string): ByteReader {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return new ByteReader(async () => 0, name, 0, bytes.byteLength, async () => {}, b);
+  return new ByteReader(
+    async () => 0,
+    name,
+    0,
+    bytes.byteLength,
+    async () => {},
+    b,
+  );
 }

@@ -51,7 +51,13 @@ describe('compression', () => {
     expect(format).toBe('CM3');
     const dv = new DataView(bytes.buffer);
     const back = decompress(
-      { format, minValue: dv.getFloat32(0, true), range: dv.getFloat32(4, true), rows: src.rows, cols: src.cols },
+      {
+        format,
+        minValue: dv.getFloat32(0, true),
+        range: dv.getFloat32(4, true),
+        rows: src.rows,
+        cols: src.cols,
+      },
       bytes.subarray(16),
     );
     const err = Math.max(...Array.from(src.data, (v, i) => Math.abs(v - back.data[i]!)));
@@ -61,7 +67,9 @@ describe('compression', () => {
 
   it('refuses NaN and infinity as Kaldi does', () => {
     expect(() => compress({ rows: 2, cols: 1, data: Float32Array.of(1, Number.NaN) }, 2)).toThrow(/NaN/);
-    expect(() => compress({ rows: 2, cols: 1, data: Float32Array.of(1, Number.POSITIVE_INFINITY) }, 3)).toThrow(/infinite/);
+    expect(() =>
+      compress({ rows: 2, cols: 1, data: Float32Array.of(1, Number.POSITIVE_INFINITY) }, 3),
+    ).toThrow(/infinite/);
   });
 
   it('decompressed values are all matrices of the original shape', async () => {

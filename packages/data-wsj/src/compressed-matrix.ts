@@ -85,7 +85,8 @@ export function decompress(h: CompressedHeader, payload: Uint8Array): Matrix {
         for (let v = 0; v < 256; v++) lut[v] = charToFloat(p0, p25, p75, p100, v);
         for (let r = 0; r < rows; r++) out[r * cols + c] = lut[payload[colStart + r]!]!;
       } else {
-        for (let r = 0; r < rows; r++) out[r * cols + c] = charToFloat(p0, p25, p75, p100, payload[colStart + r]!);
+        for (let r = 0; r < rows; r++)
+          out[r * cols + c] = charToFloat(p0, p25, p75, p100, payload[colStart + r]!);
       }
     }
   } else if (h.format === 'CM2') {

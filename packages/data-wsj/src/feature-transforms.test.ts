@@ -49,8 +49,12 @@ describe('applyCmvn against apply-cmvn --utt2spk', () => {
 
   it('rejects mismatched dims, missing variance stats and empty counts', () => {
     const feats: Matrix = { rows: 1, cols: 2, data: Float32Array.of(1, 2) };
-    expect(() => applyCmvn(feats, { rows: 2, cols: 4, data: new Float64Array(8) })).toThrow(/cmvn stats 2x4, feats 1x2/);
-    expect(() => applyCmvn(feats, { rows: 1, cols: 3, data: Float64Array.of(1, 1, 1) }, { normVars: true })).toThrow(/no variance row/);
+    expect(() => applyCmvn(feats, { rows: 2, cols: 4, data: new Float64Array(8) })).toThrow(
+      /cmvn stats 2x4, feats 1x2/,
+    );
+    expect(() =>
+      applyCmvn(feats, { rows: 1, cols: 3, data: Float64Array.of(1, 1, 1) }, { normVars: true }),
+    ).toThrow(/no variance row/);
     expect(() => applyCmvn(feats, { rows: 2, cols: 3, data: new Float64Array(6) })).toThrow(/count = 0/);
   });
 
@@ -78,7 +82,10 @@ describe('addDeltas against add-deltas', () => {
     const [s0, s1, s2] = deltaScales(2, 2);
     expect(Array.from(s0!)).toEqual([1]);
     expect(s1).toBeAllclose([-0.2, -0.1, 0, 0.1, 0.2], { rtol: 1e-7 });
-    expect(s2).toBeAllclose([4, 4, 1, -4, -10, -4, 1, 4, 4].map((v) => v / 100), { rtol: 1e-6, atol: 1e-9 });
+    expect(s2).toBeAllclose(
+      [4, 4, 1, -4, -10, -4, 1, 4, 4].map((v) => v / 100),
+      { rtol: 1e-6, atol: 1e-9 },
+    );
     expect(() => addDeltas({ rows: 1, cols: 1, data: Float32Array.of(1) }, { window: 0 })).toThrow(/window/);
   });
 });

@@ -45,7 +45,10 @@ describe('lexicon', () => {
     const lex = await readLexicon(path.join(DICT, 'lexicon.txt'), { stripStress: true });
     const units = buildUnits(lex);
     expect(units.slice(1).every((u) => !/\d$/.test(u))).toBe(true);
-    const base = readFileSync(path.join(DICT, 'nonsilence_phones.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!.replace(/\d$/, ''));
+    const base = readFileSync(path.join(DICT, 'nonsilence_phones.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]!.replace(/\d$/, ''));
     expect(base.length).toBe(39);
     for (const u of units.slice(1)) expect([...base, 'SIL', 'SPN', 'NSN']).toContain(u);
     expect(stripStressDigit('AH0')).toBe('AH');
@@ -58,7 +61,9 @@ describe('lexicon', () => {
       ['A', [['AH0']]],
       ['B', [['B', 'IY1']]],
     ]);
-    expect(() => parseLexicon('A AH0\nLONELY\n', 'lex.txt')).toThrow(/lex\.txt:2: word "LONELY" has no pronunciation/);
+    expect(() => parseLexicon('A AH0\nLONELY\n', 'lex.txt')).toThrow(
+      /lex\.txt:2: word "LONELY" has no pronunciation/,
+    );
   });
 
   it('maps transcripts to ids, OOVs to <UNK> (SPN), and reports them', async () => {
@@ -68,8 +73,15 @@ describe('lexicon', () => {
     const r = transcriptToIds(['AFTER', 'ZYZZYVA'], lex, units);
     expect(Array.from(r.ids)).toEqual([id('AE1'), id('F'), id('T'), id('ER0'), id('SPN')]);
     expect(r.oov).toEqual(['ZYZZYVA']);
-    expect(Array.from(transcriptToIds(['ZYZZYVA', 'AFTER'], lex, units, { unk: null }).ids)).toEqual([id('AE1'), id('F'), id('T'), id('ER0')]);
-    expect(() => transcriptToIds(['X'], new Map([['A', [['AH']]]]), ['<blk>', 'AH'])).toThrow(/"X" is not in the lexicon and neither is the unk word "<UNK>"/);
+    expect(Array.from(transcriptToIds(['ZYZZYVA', 'AFTER'], lex, units, { unk: null }).ids)).toEqual([
+      id('AE1'),
+      id('F'),
+      id('T'),
+      id('ER0'),
+    ]);
+    expect(() => transcriptToIds(['X'], new Map([['A', [['AH']]]]), ['<blk>', 'AH'])).toThrow(
+      /"X" is not in the lexicon and neither is the unk word "<UNK>"/,
+    );
   });
 
   it('labels every utterance of the fixture data dir without OOVs', async () => {

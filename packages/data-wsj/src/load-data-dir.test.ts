@@ -38,8 +38,15 @@ describe('loadDataDir', () => {
 
   it('names a missing utterance in feats.scp', async () => {
     const d = copyDir();
-    edit(d, 'feats.scp', (s) => s.split('\n').filter((l) => !l.startsWith('spk2-utt003')).join('\n'));
-    await expect(loadDataDir(d)).rejects.toThrow(/feats\.scp: keys do not match utt2spk; missing 1: spk2-utt003$/);
+    edit(d, 'feats.scp', (s) =>
+      s
+        .split('\n')
+        .filter((l) => !l.startsWith('spk2-utt003'))
+        .join('\n'),
+    );
+    await expect(loadDataDir(d)).rejects.toThrow(
+      /feats\.scp: keys do not match utt2spk; missing 1: spk2-utt003$/,
+    );
   });
 
   it('names an extra utterance in text', async () => {
@@ -55,19 +62,25 @@ describe('loadDataDir', () => {
       [l[0], l[1]] = [l[1]!, l[0]!];
       return `${l.join('\n')}\n`;
     });
-    await expect(loadDataDir(d)).rejects.toThrow(/utt2spk:2: keys must be sorted in C order .*"spk1-utt001" follows "spk1-utt002"/);
+    await expect(loadDataDir(d)).rejects.toThrow(
+      /utt2spk:2: keys must be sorted in C order .*"spk1-utt001" follows "spk1-utt002"/,
+    );
   });
 
   it('rejects an utterance under the wrong speaker in spk2utt', async () => {
     const d = copyDir();
     edit(d, 'spk2utt', (s) => s.replace('spk2 spk2-utt001', 'spk2 spk1-utt001 spk2-utt001'));
-    await expect(loadDataDir(d)).rejects.toThrow(/spk2utt:2: utterance "spk1-utt001" is under speaker spk2 but utt2spk says spk1/);
+    await expect(loadDataDir(d)).rejects.toThrow(
+      /spk2utt:2: utterance "spk1-utt001" is under speaker spk2 but utt2spk says spk1/,
+    );
   });
 
   it('rejects cmvn.scp missing a speaker, and duplicate keys with both lines', async () => {
     const d = copyDir();
     edit(d, 'cmvn.scp', (s) => s.replace(/spk3 .*\n/, ''));
-    await expect(loadDataDir(d)).rejects.toThrow(/cmvn\.scp: keys do not match the speakers of utt2spk; missing 1: spk3/);
+    await expect(loadDataDir(d)).rejects.toThrow(
+      /cmvn\.scp: keys do not match the speakers of utt2spk; missing 1: spk3/,
+    );
     const e = copyDir();
     edit(e, 'text', (s) => s.replace('spk1-utt002', 'spk1-utt001'));
     await expect(loadDataDir(e)).rejects.toThrow(/text:2: duplicate key "spk1-utt001" \(first on line 1\)/);

@@ -50,10 +50,16 @@ describe('truncation at every byte', () => {
     it(`${name}: an error naming the file and offset, or exactly the complete entries before the cut`, async () => {
       const full = readFileSync(file);
       const all = await readAll(file);
-      const starts = keyStarts(full, all.map((e) => e.key));
+      const starts = keyStarts(
+        full,
+        all.map((e) => e.key),
+      );
       if (scp) {
         // The key starts agree with Kaldi's scp offsets (offset - key - space).
-        const offs = readFileSync(scp, 'utf8').trim().split('\n').map((l) => Number(l.split(':').at(-1)));
+        const offs = readFileSync(scp, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => Number(l.split(':').at(-1)));
         expect(starts).toEqual(offs.map((o, i) => o - Buffer.byteLength(all[i]!.key) - 1));
       }
       const ends = [...starts.slice(1), full.length];
@@ -87,7 +93,10 @@ describe('corrupted headers', () => {
   it('flipping any header byte of every entry of mats.ark gives an error or a parse, never a crash', async () => {
     const full = readFileSync(path.join(M, 'mats.ark'));
     const all = await readAll(path.join(M, 'mats.ark'));
-    const starts = keyStarts(full, all.map((e) => e.key));
+    const starts = keyStarts(
+      full,
+      all.map((e) => e.key),
+    );
     let errors = 0;
     for (const s of starts) {
       const headerEnd = full.indexOf(0x42, s) + 1 + 3 + 10; // \0B, "FM ", \x04 rows \x04 cols
@@ -120,23 +129,39 @@ describe('corrupted headers', () => {
     await expect(parse(cm, 'cm.ark')).rejects.toThrow(/cm\.ark: byte 33: expected 1073741824x20 CM payload/);
     const neg = Buffer.from(readFileSync(path.join(M, 'mats.ark')));
     neg.writeInt32LE(-5, 18);
-    await expect(parse(neg, 'neg.ark')).rejects.toThrow(/neg\.ark: byte 17: expected a non-negative row count, found -5/);
+    await expect(parse(neg, 'neg.ark')).rejects.toThrow(
+      /neg\.ark: byte 17: expected a non-negative row count, found -5/,
+    );
   });
 
   it('a key without a value, an unknown token, a missing space, a missing \\x04', async () => {
     const enc = (s: string) => Buffer.from(s, 'latin1');
-    await expect(parse(enc('lonely'), 'a.ark')).rejects.toThrow(/^a\.ark: byte 0: expected a value after key "lonely", found end of input$/);
+    await expect(parse(enc('lonely'), 'a.ark')).rejects.toThrow(
+      /^a\.ark: byte 0: expected a value after key "lonely", found end of input$/,
+    );
     await expect(parse(enc('k '), 'a.ark')).rejects.toThrow(/expected a value after key "k"/);
-    await expect(parse(enc('k \0BXM \x04'), 'b.ark')).rejects.toThrow(/^b\.ark: byte 4: expected a type token FM, DM, FV, DV, CM, CM2, CM3 or \\x04, found "XM"$/);
-    await expect(parse(enc('k\0BFM '), 'c.ark')).rejects.toThrow(/^c\.ark: byte 1: expected a space after key "k"/);
-    await expect(parse(enc('k \0BFM \x05\x01\0\0\0'), 'd.ark')).rejects.toThrow(/^d\.ark: byte 7: expected \\x04 \(size of an int32\) before rows/);
-    await expect(parse(enc('k [ 1 2\n 3 ]\n'), 'e.txt')).rejects.toThrow(/e\.txt: byte 2: expected 2 values in row 1 of the text matrix, found 1/);
-    await expect(parse(enc('k 1 2 x\n'), 'f.txt')).rejects.toThrow(/f\.txt: byte 2: expected an integer, found "x"/);
+    await expect(parse(enc('k \0BXM \x04'), 'b.ark')).rejects.toThrow(
+      /^b\.ark: byte 4: expected a type token FM, DM, FV, DV, CM, CM2, CM3 or \\x04, found "XM"$/,
+    );
+    await expect(parse(enc('k\0BFM '), 'c.ark')).rejects.toThrow(
+      /^c\.ark: byte 1: expected a space after key "k"/,
+    );
+    await expect(parse(enc('k \0BFM \x05\x01\0\0\0'), 'd.ark')).rejects.toThrow(
+      /^d\.ark: byte 7: expected \\x04 \(size of an int32\) before rows/,
+    );
+    await expect(parse(enc('k [ 1 2\n 3 ]\n'), 'e.txt')).rejects.toThrow(
+      /e\.txt: byte 2: expected 2 values in row 1 of the text matrix, found 1/,
+    );
+    await expect(parse(enc('k 1 2 x\n'), 'f.txt')).rejects.toThrow(
+      /f\.txt: byte 2: expected an integer, found "x"/,
+    );
   });
 
   it('an offset past the end of the file', async () => {
     const f = path.join(M, 'mats.ark');
-    await expect(readMatrix(`${f}:99999`)).rejects.toThrow(new RegExp(`${f}: byte 99999: expected an offset within the file \\(size 6610 bytes\\)`));
+    await expect(readMatrix(`${f}:99999`)).rejects.toThrow(
+      new RegExp(`${f}: byte 99999: expected an offset within the file \\(size 6610 bytes\\)`),
+    );
     await expect(readMatrix(`${f}:6610`)).rejects.toThrow(/byte 6610: expected a value/);
     // One byte off the \0B marker: read as text, so the complaint is about the text.
     await expect(readMatrix(`${f}:13`)).rejects.toThrow(/byte 13: expected an integer, found "BFM"/);
@@ -146,7 +171,9 @@ describe('corrupted headers', () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-bad-'));
     const f = path.join(d, 'trunc.ark');
     writeFileSync(f, readFileSync(path.join(M, 'mats.ark')).subarray(0, 500));
-    await expect(readAll(f)).rejects.toThrow(new RegExp(`^${f}: byte 27: expected 10x20 float32 values \\(800 bytes\\), found only 473 bytes left`));
+    await expect(readAll(f)).rejects.toThrow(
+      new RegExp(`^${f}: byte 27: expected 10x20 float32 values \\(800 bytes\\), found only 473 bytes left`),
+    );
   });
 });
 
@@ -156,12 +183,24 @@ describe('large entries (read straight into the destination)', () => {
     const f = path.join(d, 'big.ark');
     const { writeArk } = await import('./write-ark.ts');
     const m = { rows: 15000, cols: 40, data: new Float32Array(600000).map((_, i) => i) };
-    await writeArk(f, [{ key: 'a', value: m }, { key: 'b', value: m }], { scp: false });
+    await writeArk(
+      f,
+      [
+        { key: 'a', value: m },
+        { key: 'b', value: m },
+      ],
+      { scp: false },
+    );
     const full = readFileSync(f);
-    expect(await readAll(f)).toEqual([{ key: 'a', value: m }, { key: 'b', value: m }]);
+    expect(await readAll(f)).toEqual([
+      { key: 'a', value: m },
+      { key: 'b', value: m },
+    ]);
     writeFileSync(f, full.subarray(0, full.length - 1000));
     await expect(readAll(f)).rejects.toThrow(
-      new RegExp(`^${f}: byte ${2400017 + 17}: expected 15000x40 float32 values \\(2400000 bytes\\), found only 2399000 bytes left`),
+      new RegExp(
+        `^${f}: byte ${2400017 + 17}: expected 15000x40 float32 values \\(2400000 bytes\\), found only 2399000 bytes left`,
+      ),
     );
   });
 
@@ -172,7 +211,9 @@ describe('large entries (read straight into the destination)', () => {
     b.writeInt32LE(1 << 30, 18); // rows of gauss_10x20: 2^30 x 20 x 4 bytes
     writeFileSync(f, b);
     const before = process.memoryUsage().arrayBuffers;
-    await expect(readAll(`cat ${f} |`, { allowPipes: true })).rejects.toThrow(/expected 1073741824x20 float32 values \(85899345920 bytes\), found end of input after 6583 bytes/);
+    await expect(readAll(`cat ${f} |`, { allowPipes: true })).rejects.toThrow(
+      /expected 1073741824x20 float32 values \(85899345920 bytes\), found end of input after 6583 bytes/,
+    );
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
   });
 });

@@ -45,7 +45,12 @@ async function readToken(r: ByteReader): Promise<string> {
 }
 
 /** Reads `n` little-endian floats into a fresh array (not zero-filled first: every byte is written). */
-async function readFloats(r: ByteReader, n: number, bytesPer: 4 | 8, what: string): Promise<Float32Array | Float64Array> {
+async function readFloats(
+  r: ByteReader,
+  n: number,
+  bytesPer: 4 | 8,
+  what: string,
+): Promise<Float32Array | Float64Array> {
   // Files: a size past the end throws before allocating. Pipes: buffer the bytes first (the buffer
   // only grows as data arrives), so a lying header cannot force a huge allocation.
   if (r.end === undefined || r.offset + n * bytesPer > r.end) await r.need(n * bytesPer, what);
@@ -102,7 +107,9 @@ export async function parseBinary(r: ByteReader): Promise<KaldiValue> {
       const n = await readInt32(r, 'vector dimension');
       checkDim(r, n, 'vector dimension', at);
       const bytesPer = tok === 'FV' ? 4 : 8;
-      return { data: await readFloats(r, n, bytesPer, `${n} ${tok === 'FV' ? 'float32' : 'float64'} values`) };
+      return {
+        data: await readFloats(r, n, bytesPer, `${n} ${tok === 'FV' ? 'float32' : 'float64'} values`),
+      };
     }
     case 'CM':
     case 'CM2':

@@ -34,7 +34,9 @@ describe('readArk on Kaldi-written files', () => {
   });
 
   it('empty 0x0 FM matrix', async () => {
-    expect(await readAll(path.join(M, 'empty.ark'))).toEqual([{ key: 'empty_0x0', value: { rows: 0, cols: 0, data: new Float32Array(0) } }]);
+    expect(await readAll(path.join(M, 'empty.ark'))).toEqual([
+      { key: 'empty_0x0', value: { rows: 0, cols: 0, data: new Float32Array(0) } },
+    ]);
   });
 
   it('int32 vectors: binary equals text, lengths 12/1/30/0', async () => {
@@ -47,7 +49,9 @@ describe('readArk on Kaldi-written files', () => {
       ['ali_empty', 0],
     ]);
     expect(t).toEqual(b);
-    expect(Array.from(b[0]!.value as Int32Array)).toEqual([109, 58, 168, 80, 160, 48, 158, 158, 67, 40, 159, 125]);
+    expect(Array.from(b[0]!.value as Int32Array)).toEqual([
+      109, 58, 168, 80, 160, 48, 158, 158, 67, 40, 159, 125,
+    ]);
   });
 
   it('float vectors: FV binary equals the text form', async () => {
@@ -58,7 +62,8 @@ describe('readArk on Kaldi-written files', () => {
       ['vec_b', 1],
       ['vec_c', 25],
     ]);
-    for (let i = 0; i < b.length; i++) expect(data(t[i]!.value)).toBeAllclose(data(b[i]!.value), { rtol: 6e-7 });
+    for (let i = 0; i < b.length; i++)
+      expect(data(t[i]!.value)).toBeAllclose(data(b[i]!.value), { rtol: 6e-7 });
     expect((b[1]!.value as Vector).data[0]).toBeCloseTo(-0.2007708, 7);
   });
 
@@ -72,10 +77,13 @@ describe('readArk on Kaldi-written files', () => {
     const confT = await readAll(path.join(KIO, 'conf_ascii.ark'));
     for (let i = 0; i < 10; i++) expect(data(confT[i]!.value)).toEqual(data(conf[i]!.value));
     const feats = await readAll(path.join(KIO, 'feats.ark'));
-    expect(feats.map((e) => (e.value as Matrix).rows)).toEqual([285, 199, 415, 105, 118, 255, 111, 418, 130, 359]);
+    expect(feats.map((e) => (e.value as Matrix).rows)).toEqual([
+      285, 199, 415, 105, 118, 255, 111, 418, 130, 359,
+    ]);
     const ascii = await readAll(path.join(KIO, 'feats_ascii.ark'));
     expect(ascii.length).toBe(2);
-    for (let i = 0; i < 2; i++) expect(data(ascii[i]!.value)).toBeAllclose(data(feats[i]!.value), { atol: 7.7e-6, rtol: 0 });
+    for (let i = 0; i < 2; i++)
+      expect(data(ascii[i]!.value)).toBeAllclose(data(feats[i]!.value), { atol: 7.7e-6, rtol: 0 });
   });
 
   it('DM text is read as float64 when asked (cmvn.txt equals cmvn.ark to 7 digits)', async () => {
@@ -88,7 +96,14 @@ describe('readArk on Kaldi-written files', () => {
 
   it('accepts the ark: prefix and starts at an offset (at a key, 12 bytes before the scp offset 839)', async () => {
     const all = await readAll(`ark:${path.join(M, 'mats.ark')}:827`);
-    expect(all.map((e) => e.key)).toEqual(['feat_100x13', 'gauss_5x7', 'int_4x6', 'unit_6x5', 'const_3x4', 'row_1x8']);
+    expect(all.map((e) => e.key)).toEqual([
+      'feat_100x13',
+      'gauss_5x7',
+      'int_4x6',
+      'unit_6x5',
+      'const_3x4',
+      'row_1x8',
+    ]);
   });
 });
 

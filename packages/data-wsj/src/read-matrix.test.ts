@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,10 @@ describe('readMatrix with Kaldi inclusive ranges', () => {
   it('[0:5] is 6 rows, [:] all rows; a column past the end is rejected as Kaldi does', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-scp-'));
     copyFileSync(path.join(KIO, 'feats_ascii.ark'), path.join(d, 'feats_ascii.ark'));
-    const lines = parseScp(readFileSync(path.join(KIO, 'feats_ascii.scp'), 'utf8').replaceAll('tests/data/', ''), 'feats_ascii.scp');
+    const lines = parseScp(
+      readFileSync(path.join(KIO, 'feats_ascii.scp'), 'utf8').replaceAll('tests/data/', ''),
+      'feats_ascii.scp',
+    );
     expect(lines.length).toBe(6);
     const read = (i: number) => readMatrix(lines[i]!.rxfilename, { baseDir: d });
     expect((await read(0)).rows).toBe(285);
@@ -50,8 +53,12 @@ describe('readMatrix with Kaldi inclusive ranges', () => {
   });
 
   it('a row past the end is rejected; reversed ranges are rejected', async () => {
-    await expect(readMatrix(`${path.join(M, 'mats.ark')}:839[95:100]`)).rejects.toThrow(/row range \[95:100\] is outside the matrix's 100 rows/);
-    await expect(readMatrix(`${path.join(M, 'mats.ark')}:839[5:4]`)).rejects.toThrow(/end 4 is before start 5/);
+    await expect(readMatrix(`${path.join(M, 'mats.ark')}:839[95:100]`)).rejects.toThrow(
+      /row range \[95:100\] is outside the matrix's 100 rows/,
+    );
+    await expect(readMatrix(`${path.join(M, 'mats.ark')}:839[5:4]`)).rejects.toThrow(
+      /end 4 is before start 5/,
+    );
   });
 
   it('readMatrix refuses vectors; readObject returns them', async () => {
@@ -71,7 +78,11 @@ describe('loadScp', () => {
       [path.join(KALDI, 'datadir/cmvn.scp'), path.join(KALDI, 'datadir/fbank/cmvn.ark')],
       [path.join(KALDI, 'datadir/feats.scp'), path.join(KALDI, 'datadir/fbank/raw_fbank_compressed.ark')],
       // This scp was written from the data dir, so its paths are relative to it.
-      [path.join(KALDI, 'datadir/fbank/raw_fbank.scp'), path.join(KALDI, 'datadir/fbank/raw_fbank.ark'), path.join(KALDI, 'datadir')],
+      [
+        path.join(KALDI, 'datadir/fbank/raw_fbank.scp'),
+        path.join(KALDI, 'datadir/fbank/raw_fbank.ark'),
+        path.join(KALDI, 'datadir'),
+      ],
     ];
     for (const [scpPath, arkPath, baseDir] of pairs) {
       const scp = await loadScp(scpPath!, { baseDir });
@@ -85,7 +96,10 @@ describe('loadScp', () => {
   it('kaldi-io conf.scp offsets (prefix rewritten) point at each entry', async () => {
     const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-conf-'));
     copyFileSync(path.join(KIO, 'conf.ark'), path.join(d, 'conf.ark'));
-    writeFileSync(path.join(d, 'conf.scp'), readFileSync(path.join(KIO, 'conf.scp'), 'utf8').replaceAll('tests/data/', ''));
+    writeFileSync(
+      path.join(d, 'conf.scp'),
+      readFileSync(path.join(KIO, 'conf.scp'), 'utf8').replaceAll('tests/data/', ''),
+    );
     const scp = await loadScp(path.join(d, 'conf.scp'));
     const seq = await readAll(path.join(d, 'conf.ark'));
     expect(scp.entry(seq[1]!.key)?.rxfilename).toBe('conf.ark:314');

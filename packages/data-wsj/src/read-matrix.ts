@@ -20,7 +20,13 @@ export async function readObject(rxspecifier: string, opts: ReadObjectOptions = 
     const { isAbsolute, join } = await import('node:path');
     if (!isAbsolute(rx.path)) rx.path = join(opts.baseDir, rx.path);
   }
-  const r = await openRx(rx, rxspecifier, opts, `readObject(${JSON.stringify(rxspecifier)})`, RANDOM_ACCESS_CHUNK);
+  const r = await openRx(
+    rx,
+    rxspecifier,
+    opts,
+    `readObject(${JSON.stringify(rxspecifier)})`,
+    RANDOM_ACCESS_CHUNK,
+  );
   return readObjectFrom(r, rx.range, rxspecifier, opts);
 }
 

@@ -49,7 +49,12 @@ describe('SpeechDataset', () => {
       maxBatchSize: 2,
     });
     expect(ds.dim).toBe(120);
-    const meanvar = new Map((await readAll(path.join(KALDI, 'datadir/fbank/spk1.apply_cmvn_meanvar.ark'))).map((e) => [e.key, e.value as Matrix]));
+    const meanvar = new Map(
+      (await readAll(path.join(KALDI, 'datadir/fbank/spk1.apply_cmvn_meanvar.ark'))).map((e) => [
+        e.key,
+        e.value as Matrix,
+      ]),
+    );
     let seen = 0;
     for await (const b of ds.batches(0)) {
       expect(b.batchSize).toBeLessThanOrEqual(2);
@@ -91,8 +96,12 @@ describe('SpeechDataset', () => {
   });
 
   it('rejects missing labels and bad options by name', async () => {
-    await expect(SpeechDataset.fromDataDir(dd, { labels: new Map() })).rejects.toThrow(/12 utterances have no labels, e\.g\. spk1-utt001/);
-    await expect(SpeechDataset.fromDataDir(dd, { frameBudget: 0 })).rejects.toThrow(/frameBudget must be positive/);
+    await expect(SpeechDataset.fromDataDir(dd, { labels: new Map() })).rejects.toThrow(
+      /12 utterances have no labels, e\.g\. spk1-utt001/,
+    );
+    await expect(SpeechDataset.fromDataDir(dd, { frameBudget: 0 })).rejects.toThrow(
+      /frameBudget must be positive/,
+    );
   });
 
   it('an utterance longer than the budget gets its own batch', async () => {

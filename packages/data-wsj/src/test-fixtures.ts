@@ -1,8 +1,9 @@
 // Paths to the shared Kaldi fixtures, resolved from the repo root (tests only; not exported).
-import { fileURLToPath } from 'node:url';
+
 import path from 'node:path';
-import type { ArkEntry } from './types.ts';
+import { fileURLToPath } from 'node:url';
 import { readArk } from './read-ark.ts';
+import type { ArkEntry } from './types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** /work/shared/fixtures/kaldi as seen from the repo root. */

@@ -16,14 +16,18 @@ describe('writeArk is byte-identical to Kaldi', () => {
     const d = tmp();
     const res = await writeArk(path.join(d, 'mats.ark'), await readAll(path.join(M, 'mats.ark')));
     expect(same(path.join(d, 'mats.ark'), path.join(M, 'mats.ark'))).toBe(true);
-    expect(readFileSync(path.join(d, 'mats.scp'), 'utf8')).toBe(readFileSync(path.join(M, 'mats.scp'), 'utf8'));
+    expect(readFileSync(path.join(d, 'mats.scp'), 'utf8')).toBe(
+      readFileSync(path.join(M, 'mats.scp'), 'utf8'),
+    );
     expect(res.offsets.get('feat_100x13')).toBe(839);
   });
 
   for (const n of [1, 2, 3, 4, 5, 6, 7] as const) {
     it(`copy-feats --compress=true --compression-method=${n} (mats.cm${n}.ark and .scp)`, async () => {
       const d = tmp();
-      await writeArk(path.join(d, `mats.cm${n}.ark`), await readAll(path.join(M, 'mats.ark')), { compress: n });
+      await writeArk(path.join(d, `mats.cm${n}.ark`), await readAll(path.join(M, 'mats.ark')), {
+        compress: n,
+      });
       expect(same(path.join(d, `mats.cm${n}.ark`), path.join(M, `mats.cm${n}.ark`))).toBe(true);
       expect(same(path.join(d, `mats.cm${n}.scp`), path.join(M, `mats.cm${n}.scp`))).toBe(true);
     });
@@ -32,7 +36,12 @@ describe('writeArk is byte-identical to Kaldi', () => {
   it("named methods: 'auto' = 1, 'CM' = 2, 'CM2' = 3, 'CM3' = 5", async () => {
     const src = await readAll(path.join(M, 'mats.ark'));
     const d = tmp();
-    for (const [name, n] of [['auto', 1], ['CM', 2], ['CM2', 3], ['CM3', 5]] as const) {
+    for (const [name, n] of [
+      ['auto', 1],
+      ['CM', 2],
+      ['CM2', 3],
+      ['CM3', 5],
+    ] as const) {
       await writeArk(path.join(d, `${name}.ark`), src, { compress: name, scp: false });
       expect(same(path.join(d, `${name}.ark`), path.join(M, `mats.cm${n}.ark`))).toBe(true);
     }
@@ -40,13 +49,19 @@ describe('writeArk is byte-identical to Kaldi', () => {
 
   it('recompressing kaldi-io feats.ark reproduces feats_compressed.ark', async () => {
     const d = tmp();
-    await writeArk(path.join(d, 'c.ark'), await readAll(path.join(KIO, 'feats.ark')), { compress: 'auto', scp: false });
+    await writeArk(path.join(d, 'c.ark'), await readAll(path.join(KIO, 'feats.ark')), {
+      compress: 'auto',
+      scp: false,
+    });
     expect(same(path.join(d, 'c.ark'), path.join(KIO, 'feats_compressed.ark'))).toBe(true);
   });
 
   it('text ark of matrices (copy-feats ark,t: mats.txt) with %.7g floats', async () => {
     const d = tmp();
-    await writeArk(path.join(d, 'mats.txt'), await readAll(path.join(M, 'mats.ark')), { text: true, scp: false });
+    await writeArk(path.join(d, 'mats.txt'), await readAll(path.join(M, 'mats.ark')), {
+      text: true,
+      scp: false,
+    });
     expect(same(path.join(d, 'mats.txt'), path.join(M, 'mats.txt'))).toBe(true);
   });
 
@@ -133,7 +148,9 @@ describe('writeArk safety', () => {
 
   it('rejects bad keys and inconsistent matrices, naming the entry', async () => {
     const d = tmp();
-    await expect(writeArk(path.join(d, 'k.ark'), [{ key: 'a b', value: Int32Array.of(1) }])).rejects.toThrow(/entry 0: key "a b"/);
+    await expect(writeArk(path.join(d, 'k.ark'), [{ key: 'a b', value: Int32Array.of(1) }])).rejects.toThrow(
+      /entry 0: key "a b"/,
+    );
     await expect(
       writeArk(path.join(d, 'k.ark'), [{ key: 'm', value: { rows: 2, cols: 2, data: new Float32Array(3) } }]),
     ).rejects.toThrow(/m: matrix 2x2 needs 4 values, has 3/);

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import { markdownTable, median, record } from '../../../bench/report';
 
 const K = 640;
@@ -34,7 +35,7 @@ async function child(engine: string): Promise<void> {
   const a = tf.randomNormal([M, K], 0, 1, 'float32', 1);
   const w = tf.randomNormal([K, N], 0, 1, 'float32', 2);
   const wT = tf.transpose(w);
-  const run: Record<Variant, () => tf.Tensor> = {
+  const run: Record<Variant, () => Tensor> = {
     plain: () => tf.matMul(a, w),
     'explicit transpose': () => tf.tidy(() => tf.matMul(a, tf.transpose(wT))),
     'transposeB=true': () => tf.matMul(a, wT, false, true),
