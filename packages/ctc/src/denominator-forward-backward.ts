@@ -129,54 +129,67 @@ class DenWorkspace {
     }
   }
 
-  /** Scaled forward-backward; returns log Z, or NaN when float64 underflows. */
+  /**
+   * Scaled forward-backward; returns log Z, or NaN when float64 underflows. Row t is stored scaled
+   * so that it sums to the factor `rowSum` logged for it; the previous row's normaliser is folded
+   * into the emissions (occupancies are per-row ratios, so the backward pass needs no rescaling).
+   */
   scaled(occOut: Float32Array | undefined, obase: number): number {
     const { g, C, G, K, S, arcP, finalP, e, logNorm, alpha, u, L } = this;
     const { arcFrom, arcTo, arcExclude, labelStateLm: lsLm, labelStateClass: lsCls, blank } = g;
     const A = arcFrom.length;
     if (L === 0) return g.finalLogProb[g.startState]!;
     let logZ = 0;
+    let inv = 1; // 1 / sum of the previous row
     for (let t = 0; t < L; t++) {
       const row = t * S;
+      const rowL = row + G;
       const er = t * C;
-      const eb = e[er + blank]!;
       if (t === 0) {
         u.fill(0);
         u[g.startState] = 1;
         alpha.fill(0, row, row + S);
+        for (let a = 0; a < A; a++) alpha[rowL + arcTo[a]!]! += arcP[a]! * u[arcFrom[a]!]!;
       } else {
         const prev = row - S;
+        const prevL = prev + G;
         for (let q = 0; q < G; q++) u[q] = alpha[prev + q]!;
-        for (let k = 0; k < K; k++) u[lsLm[k]!]! += alpha[prev + G + k]!;
-        for (let k = 0; k < K; k++) alpha[row + G + k] = alpha[prev + G + k]!;
-      }
-      for (let q = 0; q < G; q++) alpha[row + q] = eb * u[q]!;
-      const prevL = row - S + G; // only read when t > 0 (exclusions need a previous label state)
-      for (let a = 0; a < A; a++) {
-        let src = u[arcFrom[a]!]!;
-        const x = arcExclude[a]!;
-        if (x >= 0 && t > 0) {
-          src -= alpha[prevL + x]!;
-          if (src < 0) src = 0;
+        for (let k = 0; k < K; k++) {
+          const x = alpha[prevL + k]!;
+          u[lsLm[k]!]! += x;
+          alpha[rowL + k] = x; // the repeat of the label
         }
-        alpha[row + G + arcTo[a]!]! += arcP[a]! * src;
+        for (let a = 0; a < A; a++) {
+          const x = arcExclude[a]!;
+          let src = u[arcFrom[a]!]!;
+          if (x >= 0) {
+            src -= alpha[prevL + x]!; // no repeat of a label without a blank in between
+            if (src < 0) src = 0;
+          }
+          alpha[rowL + arcTo[a]!]! += arcP[a]! * src;
+        }
       }
       let sum = 0;
-      for (let q = 0; q < G; q++) sum += alpha[row + q]!;
+      const eb = e[er + blank]! * inv;
+      for (let q = 0; q < G; q++) {
+        const x = eb * u[q]!;
+        alpha[row + q] = x;
+        sum += x;
+      }
       for (let k = 0; k < K; k++) {
-        const val = alpha[row + G + k]! * e[er + lsCls[k]!]!;
-        alpha[row + G + k] = val;
-        sum += val;
+        const x = alpha[rowL + k]! * e[er + lsCls[k]!]! * inv;
+        alpha[rowL + k] = x;
+        sum += x;
       }
       if (!(sum > TINY) || !Number.isFinite(sum)) return Number.NaN;
-      const inv = 1 / sum;
-      for (let s = row; s < row + S; s++) alpha[s]! *= inv;
+      inv = 1 / sum;
       logZ += Math.log(sum) - logNorm[t]!;
     }
     const last = (L - 1) * S;
     let end = 0;
     for (let q = 0; q < G; q++) end += alpha[last + q]! * finalP[q]!;
     for (let k = 0; k < K; k++) end += alpha[last + G + k]! * finalP[lsLm[k]!]!;
+    end *= inv;
     if (end === 0) return NEG; // no path of L frames ends in a final state
     if (!(end > TINY)) return Number.NaN;
     logZ += Math.log(end);
@@ -196,26 +209,36 @@ class DenWorkspace {
         u.fill(0);
         for (let a = 0; a < A; a++) u[arcFrom[a]!]! += arcP[a]! * v[G + arcTo[a]!]!;
         for (let q = 0; q < G; q++) beta[q] = v[q]! + u[q]!;
-        for (let k = 0; k < K; k++) beta[G + k] = v[lsLm[k]!]! + v[G + k]! + u[lsLm[k]!]!;
+        for (let k = 0; k < K; k++) {
+          const q = lsLm[k]!;
+          beta[G + k] = v[q]! + v[G + k]! + u[q]!;
+        }
         for (let a = 0; a < A; a++) {
           const x = arcExclude[a]!;
           if (x >= 0) beta[G + x]! -= arcP[a]! * v[G + arcTo[a]!]!;
         }
-        for (let k = 0; k < K; k++) if (beta[G + k]! < 0) beta[G + k] = 0;
       }
+      // occupancy gamma_t = alpha_t beta_t / z, accumulated per class (negative betas are rounding)
       const row = t * S;
-      let z = 0;
-      for (let s = 0; s < S; s++) z += alpha[row + s]! * beta[s]!;
-      if (!(z > TINY) || !Number.isFinite(z)) return false;
-      const invZ = 1 / z;
+      const rowL = row + G;
       occ.fill(0);
       let ob = 0;
       for (let q = 0; q < G; q++) ob += alpha[row + q]! * beta[q]!;
-      occ[blank] = ob * invZ;
-      for (let k = 0; k < K; k++) occ[lsCls[k]!]! += alpha[row + G + k]! * beta[G + k]! * invZ;
+      let z = ob;
+      for (let k = 0; k < K; k++) {
+        let b = beta[G + k]!;
+        if (b < 0) beta[G + k] = b = 0;
+        const p = alpha[rowL + k]! * b;
+        occ[lsCls[k]!]! += p;
+        z += p;
+      }
+      if (!(z > TINY) || !Number.isFinite(z)) return false;
+      const invZ = 1 / z;
+      occ[blank]! += ob;
       const go = obase + t * C;
-      for (let c = 0; c < C; c++) occOut[go + c] = occ[c]!;
+      for (let c = 0; c < C; c++) occOut[go + c] = occ[c]! * invZ;
       if (t > 0) {
+        // v for frame t - 1, rescaled so beta stays near 1 (only ratios within a row matter).
         const er = t * C;
         const eb = e[er + blank]! * invZ;
         for (let q = 0; q < G; q++) v[q] = beta[q]! * eb;

@@ -139,6 +139,37 @@ function floatToChar(p0: number, p25: number, p75: number, p100: number, value: 
   return ans;
 }
 
+/** Hoare quickselect: afterwards a[k] is the k-th smallest of a[lo..hi], smaller ones before it, larger after. */
+function select(a: Float32Array, k: number, lo: number, hi: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as the pivot
+    let x = a[lo]!;
+    let y = a[mid]!;
+    let z = a[hi]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
 /**
  * Compresses `m` as Kaldi's `CompressedMatrix::CopyFromMat(mat, method)`, returning the format and
  * the on-disk bytes after the token (16-byte header then payload). Values are rounded to float first,
@@ -195,20 +226,29 @@ export function compress(
   if (format === 'CM') {
     const dataStart = 16 + 8 * cols;
     const col = new Float32Array(rows);
+    const work = new Float32Array(rows);
     for (let c = 0; c < cols; c++) {
       for (let r = 0; r < rows; r++) col[r] = data[r * cols + c]!;
-      const sorted = col.slice().sort();
       let q0: number;
       let q25: number;
       let q75: number;
       let q100: number;
       if (rows >= 5) {
+        // Kaldi uses std::nth_element; any exact selection gives the same order statistics.
         const quarter = rows >> 2;
-        q0 = Math.min(floatToUint16(min, range, sorted[0]!), 65532);
-        q25 = Math.min(Math.max(floatToUint16(min, range, sorted[quarter]!), q0 + 1), 65533);
-        q75 = Math.min(Math.max(floatToUint16(min, range, sorted[3 * quarter]!), q25 + 1), 65534);
-        q100 = Math.max(floatToUint16(min, range, sorted[rows - 1]!), q75 + 1);
+        work.set(col);
+        select(work, quarter, 0, rows - 1);
+        select(work, 3 * quarter, quarter + 1, rows - 1);
+        let lo = work[0]!;
+        for (let r = 1; r < quarter; r++) if (work[r]! < lo) lo = work[r]!;
+        let hi = work[3 * quarter]!;
+        for (let r = 3 * quarter + 1; r < rows; r++) if (work[r]! > hi) hi = work[r]!;
+        q0 = Math.min(floatToUint16(min, range, lo), 65532);
+        q25 = Math.min(Math.max(floatToUint16(min, range, work[quarter]!), q0 + 1), 65533);
+        q75 = Math.min(Math.max(floatToUint16(min, range, work[3 * quarter]!), q25 + 1), 65534);
+        q100 = Math.max(floatToUint16(min, range, hi), q75 + 1);
       } else {
+        const sorted = col.slice().sort();
         q0 = Math.min(floatToUint16(min, range, sorted[0]!), 65532);
         q25 = rows > 1 ? Math.min(Math.max(floatToUint16(min, range, sorted[1]!), q0 + 1), 65533) : q0 + 1;
         q75 = rows > 2 ? Math.min(Math.max(floatToUint16(min, range, sorted[2]!), q25 + 1), 65534) : q25 + 1;

@@ -36,6 +36,20 @@ describe('loadDataDir', () => {
     await dd.close();
   });
 
+  it('reads CMVN stats from a text ark as doubles (what the corpus generator writes)', async () => {
+    const d = copyDir();
+    const { readAll } = await import('./test-fixtures.ts');
+    const { writeArk } = await import('./write-ark.ts');
+    const stats = await readAll(path.join(D, 'fbank/cmvn.ark'));
+    await writeArk(path.join(d, 'cmvn_text.ark'), stats, { text: true, scp: path.join(d, 'cmvn.scp') });
+    const dd = await loadDataDir(d);
+    const got = await dd.cmvn!.getMatrix('spk2');
+    expect(got.data).toBeInstanceOf(Float64Array);
+    expect(got.data).toBeAllclose((stats[1]!.value as { data: Float64Array }).data, { rtol: 6e-7 });
+    expect(readFileSync(path.join(d, 'cmvn.scp'), 'utf8').split('\n')[0]).toBe('spk1 cmvn_text.ark:5');
+    await dd.close();
+  });
+
   it('names a missing utterance in feats.scp', async () => {
     const d = copyDir();
     edit(d, 'feats.scp', (s) =>

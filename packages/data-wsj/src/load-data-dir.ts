@@ -143,7 +143,8 @@ export async function loadDataDir(dir: string, opts: LoadDataDirOptions = {}): P
   let cmvn: ScpTable | undefined;
   let cmvnPerUtt = false;
   if (existsSync(p('cmvn.scp'))) {
-    cmvn = await loadScp(p('cmvn.scp'), opts);
+    // CMVN stats are double matrices; keep text-ark stats in double too, as Kaldi reads them.
+    cmvn = await loadScp(p('cmvn.scp'), { ...opts, textPrecision: 'float64' });
     const ck = cmvn.keys();
     checkSorted(
       ck.map((key, i) => ({ key, line: i + 1 })),

@@ -265,6 +265,15 @@ export async function parseKey(r: ByteReader): Promise<string | null> {
     }
     if (b === 0x0a) break;
     if (b < 0x21 || b === 0x7f || bytes.length >= 4096) {
+      if (bytes.length === 0 && b === 4) {
+        throw new KaldiFormatError(
+          r.name,
+          r.offset,
+          'a key; \\x04 here means the previous entry was not a plain int32 vector (types such as ' +
+            'Posterior or confusion networks are not supported: only FM, DM, FV, DV, CM, CM2, CM3 and int32 vectors)',
+          await r.preview(),
+        );
+      }
       throw new KaldiFormatError(r.name, r.offset, `a space after key ${shown()}`, await r.preview());
     }
     bytes.push(b);

@@ -94,6 +94,10 @@ describe('readArk on Kaldi-written files', () => {
     expect(b.map((e) => e.key)).toEqual(['spk1', 'spk2', 'spk3']);
   });
 
+  it('unsupported entry types (kaldi-io 1.cnet Posterior) fail clearly instead of giving garbage', async () => {
+    await expect(readAll(path.join(KIO, '1.cnet'))).rejects.toThrow(/1\.cnet: byte 122: expected a key; \\x04 here means the previous entry was not a plain int32 vector/);
+  });
+
   it('accepts the ark: prefix and starts at an offset (at a key, 12 bytes before the scp offset 839)', async () => {
     const all = await readAll(`ark:${path.join(M, 'mats.ark')}:827`);
     expect(all.map((e) => e.key)).toEqual([

@@ -19,9 +19,11 @@ describe('checkpoint files', () => {
     const f = path.join(tmp(), 'a.ckpt');
     const w = new Float32Array([1.5, -2.25, Math.PI, 1e-30, -0]);
     const m = new Float32Array([7]);
-    writeCheckpoint(f, { state: { step: 3, rng: [1, 2, 3], name: 'é' }, arrays: { w: { shape: [5], data: w }, m: { shape: [1, 1], data: m } } });
-    const c = readCheckpoint<{ step: number }>(f);
-    expect(c.state).toEqual({ step: 3, rng: [1, 2, 3], name: 'é' });
+    const state = { step: 3, rng: [1, 2, 3], name: 'é', best: Infinity, low: -Infinity, loss: Number.NaN };
+    writeCheckpoint(f, { state, arrays: { w: { shape: [5], data: w }, m: { shape: [1, 1], data: m } } });
+    const c = readCheckpoint<typeof state>(f);
+    expect(c.state).toEqual(state); // non-finite numbers survive (JSON alone would turn them into null)
+    expect(c.state.best).toBe(Infinity);
     expect(Array.from(c.arrays.w!.data)).toEqual(Array.from(w));
     expect(Object.is(c.arrays.w!.data[4], -0)).toBe(true);
     expect(c.arrays.m!.shape).toEqual([1, 1]);

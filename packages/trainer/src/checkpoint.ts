@@ -19,6 +19,15 @@ export interface Checkpoint<S = unknown> {
   arrays: Record<string, CheckpointArray>;
 }
 
+// JSON has no Infinity or NaN (JSON.stringify writes null): a schedule's "best so far" starts at
+// Infinity, so non-finite numbers are written as {"$num": "Infinity"} and read back exactly.
+const encodeNumber = (_k: string, v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v;
+const decodeNumber = (_k: string, v: unknown) =>
+  v !== null && typeof v === 'object' && typeof (v as { $num?: unknown }).$num === 'string' && Object.keys(v).length === 1
+    ? Number((v as { $num: string }).$num)
+    : v;
+
 /** Raised when a checkpoint file is missing, truncated or not a checkpoint; names the file. */
 export class CheckpointError extends Error {
   override name = 'CheckpointError';
@@ -38,7 +47,7 @@ export function writeCheckpoint<S>(file: string, ckpt: Checkpoint<S>): void {
     index.push({ name, shape: a.shape, offset, length: a.data.length });
     offset += a.data.length * 4;
   }
-  const header = Buffer.from(JSON.stringify({ state: ckpt.state, index }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ state: ckpt.state, index }, encodeNumber), 'utf8');
   const head = Buffer.alloc(MAGIC.length + 4);
   head.write(MAGIC, 0, 'latin1');
   head.writeUInt32LE(header.length, MAGIC.length);
@@ -69,7 +78,7 @@ export function readCheckpoint<S = unknown>(file: string): Checkpoint<S> {
   if (start + hlen > buf.length) throw new CheckpointError(`${file} is truncated (header)`);
   let parsed: { state: S; index: { name: string; shape: number[]; offset: number; length: number }[] };
   try {
-    parsed = JSON.parse(buf.toString('utf8', start, start + hlen));
+    parsed = JSON.parse(buf.toString('utf8', start, start + hlen), decodeNumber);
   } catch (err) {
     throw new CheckpointError(`${file} has a corrupt header: ${(err as Error).message}`);
   }

@@ -37,7 +37,8 @@ const TRAIN_COMMON = `  --config FILE        supernet config in the reference's 
   --lr X               weight learning rate (Adam, default 1e-3)
   --max-epochs N       hard cap on epochs
   --steps-per-epoch N  cap batches per epoch (quick runs)
-  --checkpoint-every N steps between mid-epoch checkpoints (default 50)`;
+  --checkpoint-every N steps between mid-epoch checkpoints (default 50)
+  --max-utts N         load only the first N utterances of each data dir (quick runs)`;
 
 /** Per-command help. */
 export const COMMAND_HELP: Record<string, string> = {
@@ -84,6 +85,7 @@ through the lexicon) with the model's own feature pipeline and prints the phone 
   --lm FILE            phone n-gram LM in ARPA format (beam search only)
   --lm-weight X        LM weight (default 0.5)
   --write-logits FILE  also write the log-softmax outputs as a Kaldi ark (-inf as -1e16)
+  --max-utts N         decode only the first N utterances
   --json               print { "per", "utterances", "oov" } as one line`,
   report: `Usage: stnas report --out DIR
 

@@ -52,6 +52,7 @@ const OPTIONS = {
   'min-epochs': S,
   'steps-per-epoch': S,
   'checkpoint-every': S,
+  'max-utts': S,
   'min-loss-improve': S,
   estimator: S,
   'held-out-ratio': S,
@@ -68,13 +69,27 @@ const OPTIONS = {
 } as const;
 
 const GLOBAL = ['backend', 'json', 'help'];
-const TRAIN = ['config', 'data', 'dev', 'out', 'seed', 'lexicon', 'units', 'batch-size', 'lr', 'max-epochs', 'steps-per-epoch', 'checkpoint-every'];
+const TRAIN = [
+  'config',
+  'data',
+  'dev',
+  'out',
+  'seed',
+  'lexicon',
+  'units',
+  'batch-size',
+  'lr',
+  'max-epochs',
+  'steps-per-epoch',
+  'checkpoint-every',
+  'max-utts',
+];
 const ALLOWED: Record<string, string[]> = {
   doctor: [],
   warmup: [...TRAIN, 'min-epochs', 'min-loss-improve'],
   search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr'],
   retrain: [...TRAIN, 'arch', 'name', 'min-epochs', 'lr-floor'],
-  decode: ['model', 'data', 'lexicon', 'beam', 'lm', 'lm-weight', 'write-logits'],
+  decode: ['model', 'data', 'lexicon', 'beam', 'lm', 'lm-weight', 'write-logits', 'max-utts'],
   report: ['out'],
   pipeline: [...TRAIN, 'test', 'estimator', 'held-out-ratio', 'arch-lr', 'min-epochs', 'beam'],
   demo: ['out', 'seed', 'quick'],

@@ -21,6 +21,7 @@ function trainInputs(v: OptionValues, io: CliIo, defaults: { maxEpochs: number; 
   const maxEpochs = int(v, 'max-epochs', defaults.maxEpochs, 1);
   const stepsPerEpoch = v['steps-per-epoch'] === undefined ? undefined : int(v, 'steps-per-epoch', 0, 1);
   const checkpointEvery = int(v, 'checkpoint-every', 50, 1);
+  const maxUtts = v['max-utts'] === undefined ? undefined : int(v, 'max-utts', 0, 1);
   const configFile = existing(str(v, 'config'), 'config', 'file');
   const data = existing(str(v, 'data'), 'data');
   const dev = existing(str(v, 'dev'), 'dev');
@@ -43,6 +44,7 @@ function trainInputs(v: OptionValues, io: CliIo, defaults: { maxEpochs: number; 
     maxEpochs,
     stepsPerEpoch,
     checkpointEvery,
+    maxUtts,
     progress: progressSink(io),
     log: (line) => io.err(line),
   };
@@ -80,9 +82,10 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
       const beam = int(v, 'beam', 0, 0, 10000);
       const lmWeight = num(v, 'lm-weight', 0.5, 0, 100);
       const writeLogits = v['write-logits'] === undefined ? undefined : str(v, 'write-logits');
+      const maxUtts = v['max-utts'] === undefined ? undefined : int(v, 'max-utts', 0, 1);
       await selectBackend(backend);
       const { runDecode } = await import('./decode');
-      const r = await runDecode({ model, data, lexicon, beam, lm, lmWeight, writeLogits });
+      const r = await runDecode({ model, data, lexicon, beam, lm, lmWeight, writeLogits, maxUtts });
       emit(
         { per: r.per, utterances: r.utterances, oov: r.oov },
         `PER ${(r.per * 100).toFixed(2)}% (${r.errors} errors: ${r.substitutions} sub, ${r.deletions} del, ${r.insertions} ins, over ${r.refPhones} phones) on ${r.utterances} utterances; ${r.oov} OOV words`,

@@ -67,6 +67,7 @@ describe('runLoop', () => {
     expect(straight.finished).toBe(true);
     const wStraight = Array.from(a.w.dataSync());
     const logStraight = readFileSync(path.join(a.spec.dir, 'steps.jsonl'), 'utf8');
+    const bestStraight = readCheckpoint(path.join(a.spec.dir, 'best.ckpt'));
     a.dispose();
 
     for (const killAt of [3, 6, 13, 21]) {
@@ -83,6 +84,9 @@ describe('runLoop', () => {
       expect(Array.from(c.w.dataSync())).toEqual(wStraight);
       expect(stable(resumed.state.history)).toEqual(stable(straight.state.history));
       expect(readFileSync(path.join(dir, 'steps.jsonl'), 'utf8')).toBe(logStraight);
+      const best = readCheckpoint(path.join(dir, 'best.ckpt'));
+      expect(best.state).toEqual(bestStraight.state);
+      expect(Array.from(best.arrays['var/w']!.data)).toEqual(Array.from(bestStraight.arrays['var/w']!.data));
       c.dispose();
     }
     // The model learnt something (the test is not vacuous): the dev loss fell.
