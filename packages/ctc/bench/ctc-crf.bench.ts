@@ -87,18 +87,14 @@ async function main(): Promise<void> {
   const logitsData = Float32Array.from({ length: B * T * C }, () => gauss() * 2);
   const lengths = Array.from({ length: B }, (_, b) => T - ((b * 7) % 60));
   const logits = tf.tensor3d(logitsData, [B, T, C]);
-  const crfStep = () =>
-    tf.tidy(() =>
-      tf
-        .grad((x: tf.Tensor) => ctcCrfLoss(x, targets, lengths, { denominator, lambda: 0.01 }))(logits)
-        .dataSync(),
-    );
-  const ctcStep = () =>
-    tf.tidy(() =>
-      tf
-        .grad((x: tf.Tensor) => ctcLoss(x, targets, lengths))(logits)
-        .dataSync(),
-    );
+  // tf.tidy walks what its callback returns, so the gradient's values are read outside it.
+  const timeGrad = (loss: (x: tf.Tensor) => tf.Tensor) => () => {
+    const g = tf.tidy(() => tf.grad(loss)(logits));
+    g.dataSync();
+    g.dispose();
+  };
+  const crfStep = timeGrad((x) => ctcCrfLoss(x, targets, lengths, { denominator, lambda: 0.01 }));
+  const ctcStep = timeGrad((x) => ctcLoss(x, targets, lengths));
   const kernel = () =>
     ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, true);
   const crf: number[] = [];

@@ -71,7 +71,11 @@ describe('compression', () => {
     for (let trial = 0; trial < 40; trial++) {
       const rows = 5 + Math.floor(rand() * 300);
       const levels = 1 + Math.floor(rand() * 12); // few distinct values -> many ties
-      const m = { rows, cols: 3, data: new Float32Array(rows * 3).map(() => Math.floor(rand() * levels) - 3) };
+      const m = {
+        rows,
+        cols: 3,
+        data: new Float32Array(rows * 3).map(() => Math.floor(rand() * levels) - 3),
+      };
       const { bytes } = compress(m, 2);
       const dv = new DataView(bytes.buffer);
       const min = dv.getFloat32(0, true);
@@ -81,10 +85,16 @@ describe('compression', () => {
         const sorted = Float32Array.from({ length: rows }, (_, r) => m.data[r * 3 + c]!).sort();
         // Percentiles are stored as uint16 codes of sorted[0], sorted[q], sorted[3q], sorted[n-1]
         // (then forced strictly increasing); check the first code, which is never adjusted upward.
-        const code = Math.trunc(Math.fround(Math.fround(Math.fround(sorted[0]! - min) / range) * 65535) + 0.499);
+        const code = Math.trunc(
+          Math.fround(Math.fround(Math.fround(sorted[0]! - min) / range) * 65535) + 0.499,
+        );
         expect(dv.getUint16(16 + 8 * c, true)).toBe(Math.min(code, 65532));
-        const p25 = Math.trunc(Math.fround(Math.fround(Math.fround(sorted[q]! - min) / range) * 65535) + 0.499);
-        expect(dv.getUint16(16 + 8 * c + 2, true)).toBe(Math.min(Math.max(p25, Math.min(code, 65532) + 1), 65533));
+        const p25 = Math.trunc(
+          Math.fround(Math.fround(Math.fround(sorted[q]! - min) / range) * 65535) + 0.499,
+        );
+        expect(dv.getUint16(16 + 8 * c + 2, true)).toBe(
+          Math.min(Math.max(p25, Math.min(code, 65532) + 1), 65533),
+        );
       }
     }
   });

@@ -95,7 +95,9 @@ describe('readArk on Kaldi-written files', () => {
   });
 
   it('unsupported entry types (kaldi-io 1.cnet Posterior) fail clearly instead of giving garbage', async () => {
-    await expect(readAll(path.join(KIO, '1.cnet'))).rejects.toThrow(/1\.cnet: byte 122: expected a key; \\x04 here means the previous entry was not a plain int32 vector/);
+    await expect(readAll(path.join(KIO, '1.cnet'))).rejects.toThrow(
+      /1\.cnet: byte 122: expected a key; \\x04 here means the previous entry was not a plain int32 vector/,
+    );
   });
 
   it('accepts the ark: prefix and starts at an offset (at a key, 12 bytes before the scp offset 839)', async () => {

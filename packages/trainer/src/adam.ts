@@ -39,7 +39,12 @@ export interface Adam {
    * and advances that variable's slot; variables without a gradient are left untouched, slot
    * included (PyTorch skips parameters whose `.grad` is None). `lr` overrides the base rate.
    */
-  update(variables: readonly tf.Variable[], grads: Record<string, tf.Tensor>, state: AdamState, lr?: number): void;
+  update(
+    variables: readonly tf.Variable[],
+    grads: Record<string, tf.Tensor>,
+    state: AdamState,
+    lr?: number,
+  ): void;
 }
 
 /**
@@ -54,7 +59,8 @@ export function createAdam(options: AdamOptions = {}): Adam {
     eps: options.eps ?? 1e-8,
   };
   for (const [k, v] of Object.entries(o)) {
-    if (!Number.isFinite(v) || v < 0) throw new RangeError(`createAdam: ${k} must be a finite number >= 0, got ${v}`);
+    if (!Number.isFinite(v) || v < 0)
+      throw new RangeError(`createAdam: ${k} must be a finite number >= 0, got ${v}`);
   }
   if (o.beta1 >= 1 || o.beta2 >= 1) throw new RangeError('createAdam: beta1 and beta2 must be < 1');
   return {

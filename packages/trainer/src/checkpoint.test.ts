@@ -53,8 +53,8 @@ describe('checkpoint files', () => {
 
   it('rejects an array whose length does not match its shape', () => {
     const f = path.join(tmp(), 'a.ckpt');
-    expect(() => writeCheckpoint(f, { state: 0, arrays: { w: { shape: [2, 2], data: new Float32Array(3) } } })).toThrow(
-      /"w" has 3 values but shape \[2,2\]/,
-    );
+    expect(() =>
+      writeCheckpoint(f, { state: 0, arrays: { w: { shape: [2, 2], data: new Float32Array(3) } } }),
+    ).toThrow(/"w" has 3 values but shape \[2,2\]/);
   });
 });

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 
 // One file per checkpoint: a magic line, a little-endian u32 header length, a JSON header (the
@@ -24,7 +33,10 @@ export interface Checkpoint<S = unknown> {
 const encodeNumber = (_k: string, v: unknown) =>
   typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v;
 const decodeNumber = (_k: string, v: unknown) =>
-  v !== null && typeof v === 'object' && typeof (v as { $num?: unknown }).$num === 'string' && Object.keys(v).length === 1
+  v !== null &&
+  typeof v === 'object' &&
+  typeof (v as { $num?: unknown }).$num === 'string' &&
+  Object.keys(v).length === 1
     ? Number((v as { $num: string }).$num)
     : v;
 

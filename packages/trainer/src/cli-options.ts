@@ -13,22 +13,44 @@ export function str(v: OptionValues, name: string, fallback?: string): string {
 }
 
 /** Reads an integer option within [min, max]. */
-export function int(v: OptionValues, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function int(
+  v: OptionValues,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const x = v[name];
   if (x === undefined) return fallback;
   const n = Number(x);
   if (typeof x !== 'string' || !/^-?\d+$/.test(x.trim()) || n < min || n > max) {
-    throw new UsageError(`--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}], got "${x}"`);
+    throw new UsageError(
+      `--${name} must be an integer in [${min}, ${max === Number.MAX_SAFE_INTEGER ? 'inf' : max}], got "${x}"`,
+    );
   }
   return n;
 }
 
 /** Reads a number option within (or at) the bounds. */
-export function num(v: OptionValues, name: string, fallback: number, min = -Infinity, max = Infinity, open = false): number {
+export function num(
+  v: OptionValues,
+  name: string,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+  open = false,
+): number {
   const x = v[name];
   if (x === undefined) return fallback;
   const n = Number(x);
-  if (typeof x !== 'string' || x.trim() === '' || !Number.isFinite(n) || n < min || n > max || (open && (n === min || n === max))) {
+  if (
+    typeof x !== 'string' ||
+    x.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < min ||
+    n > max ||
+    (open && (n === min || n === max))
+  ) {
     const lo = open ? '(' : '[';
     const hi = open ? ')' : ']';
     throw new UsageError(`--${name} must be a number in ${lo}${min}, ${max}${hi}, got "${x}"`);
@@ -37,10 +59,16 @@ export function num(v: OptionValues, name: string, fallback: number, min = -Infi
 }
 
 /** Reads a choice option. */
-export function choice<T extends string>(v: OptionValues, name: string, choices: readonly T[], fallback: T): T {
+export function choice<T extends string>(
+  v: OptionValues,
+  name: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   const x = v[name];
   if (x === undefined) return fallback;
-  if (!choices.includes(x as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not "${x}"`);
+  if (!choices.includes(x as T))
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, not "${x}"`);
   return x as T;
 }
 

@@ -64,12 +64,27 @@ describe('stnas CLI', () => {
     [['warmup', '--data', train], /--config is required/],
     [['warmup', '--config', path.join(tmp, 'none.json')], /--config .*none\.json does not exist/],
     [['warmup', '--config', config, '--data', '/no/such/dir'], /--data \/no\/such\/dir does not exist/],
-    [['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--seed', 'abc'], /--seed must be an integer in \[0, 2147483647\], got "abc"/],
-    [['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--lr', '0'], /--lr must be a number in \(0, 10\), got "0"/],
-    [['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--estimator', 'enas'], /--estimator must be one of st, gdas, snas, darts, spos, not "enas"/],
-    [['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--held-out-ratio', '1'], /--held-out-ratio must be a number in \(0, 1\)/],
+    [
+      ['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--seed', 'abc'],
+      /--seed must be an integer in \[0, 2147483647\], got "abc"/,
+    ],
+    [
+      ['warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--lr', '0'],
+      /--lr must be a number in \(0, 10\), got "0"/,
+    ],
+    [
+      ['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--estimator', 'enas'],
+      /--estimator must be one of st, gdas, snas, darts, spos, not "enas"/,
+    ],
+    [
+      ['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--held-out-ratio', '1'],
+      /--held-out-ratio must be a number in \(0, 1\)/,
+    ],
     [['decode', '--model', tmp], /--data is required/],
-    [['retrain', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--name', '../x'], /--name must be a plain folder name/],
+    [
+      ['retrain', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--name', '../x'],
+      /--name must be a plain folder name/,
+    ],
   ];
   it.each(bad)('bad arguments %j exit 2 with one line', async (argv, message) => {
     const c = capture();
@@ -81,7 +96,12 @@ describe('stnas CLI', () => {
 
   it('a config the search space rejects exits 4 naming the file and the field', async () => {
     const c = capture();
-    expect(await main(['--backend', 'cpu', 'warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp], c.io)).toBe(4);
+    expect(
+      await main(
+        ['--backend', 'cpu', 'warmup', '--config', config, '--data', train, '--dev', dev, '--out', tmp],
+        c.io,
+      ),
+    ).toBe(4);
     expect(c.err).toHaveLength(1);
     expect(c.err[0]).toMatch(/config\.json: search-space config: "net" must be one of/);
   });
@@ -90,7 +110,12 @@ describe('stnas CLI', () => {
     const f = path.join(tmp, 'broken.json');
     writeFileSync(f, '{ "net": ');
     const c = capture();
-    expect(await main(['--backend', 'cpu', 'warmup', '--config', f, '--data', train, '--dev', dev, '--out', tmp], c.io)).toBe(4);
+    expect(
+      await main(
+        ['--backend', 'cpu', 'warmup', '--config', f, '--data', train, '--dev', dev, '--out', tmp],
+        c.io,
+      ),
+    ).toBe(4);
     expect(c.err).toHaveLength(1);
     expect(c.err[0]).toMatch(/broken\.json is not valid JSON/);
   });
@@ -108,11 +133,19 @@ function dataDir(name: string, edit: (files: Record<string, string>) => void): s
       .join('\n');
   const feats = readFileSync(path.join(src, 'feats.scp'), 'utf8').split('\n').filter(Boolean).slice(0, 3);
   const keys = new Set(feats.map((l) => l.split(' ')[0]!));
-  const abs = (l: string) => l.replace(/ (\S+):(\d+)$/, (_m, p: string, o: string) => ` ${path.resolve(src, p)}:${o}`);
-  const spk = new Set(pick('utt2spk', (k) => keys.has(k)).split('\n').map((l) => l.split(' ')[1]));
+  const abs = (l: string) =>
+    l.replace(/ (\S+):(\d+)$/, (_m, p: string, o: string) => ` ${path.resolve(src, p)}:${o}`);
+  const spk = new Set(
+    pick('utt2spk', (k) => keys.has(k))
+      .split('\n')
+      .map((l) => l.split(' ')[1]),
+  );
   const files: Record<string, string> = {
     'feats.scp': feats.map(abs).join('\n'),
-    'cmvn.scp': pick('cmvn.scp', (k) => spk.has(k)).split('\n').map(abs).join('\n'),
+    'cmvn.scp': pick('cmvn.scp', (k) => spk.has(k))
+      .split('\n')
+      .map(abs)
+      .join('\n'),
     utt2spk: pick('utt2spk', (k) => keys.has(k)),
     text: pick('text', (k) => keys.has(k)),
   };
@@ -132,7 +165,11 @@ describe('stnas with broken data', () => {
     path.join(model, 'model.json'),
     JSON.stringify({
       format: 'stnas-model-1',
-      config: { candidate: ['tdnn-C1D1Nln'], net: 'UniNodeNet', net_configs: { block_list: [1], idim: 120, odims: [8], num_classes: 41 } },
+      config: {
+        candidate: ['tdnn-C1D1Nln'],
+        net: 'UniNodeNet',
+        net_configs: { block_list: [1], idim: 120, odims: [8], num_classes: 41 },
+      },
       pipeline: { cmvn: 'speaker', normVars: true, deltaOrder: 2 },
       lexicon: 'lexicon.txt',
       units: 'units.txt',
@@ -141,20 +178,31 @@ describe('stnas with broken data', () => {
     }),
   );
   const cases: [string, (f: Record<string, string>) => void, RegExp][] = [
-    ['no-text', (f) => (f.text = f.text!.split('\n').slice(1).join('\n')), /text: no transcript for utterance "[^"]+" of feats\.scp/],
-    ['no-spk', (f) => (f.utt2spk = f.utt2spk!.split('\n').slice(1).join('\n')), /utt2spk: no speaker for utterance "[^"]+"/],
+    [
+      'no-text',
+      (f) => (f.text = f.text!.split('\n').slice(1).join('\n')),
+      /text: no transcript for utterance "[^"]+" of feats\.scp/,
+    ],
+    [
+      'no-spk',
+      (f) => (f.utt2spk = f.utt2spk!.split('\n').slice(1).join('\n')),
+      /utt2spk: no speaker for utterance "[^"]+"/,
+    ],
     ['bad-offset', (f) => (f['feats.scp'] = f['feats.scp']!.replace(/:(\d+)$/m, ':3')), /feats\.ark/],
     ['no-cmvn', (f) => (f['cmvn.scp'] = ''), /cmvn\.scp: no CMVN stats for speaker|cmvn\.scp/],
     ['bad-lexicon-phone', (f) => (f.text = f.text!.replace(/ \S+/, ' ZZZ-NOT-A-WORD')), /^PASS$/],
   ];
-  it.each(cases.filter(([n]) => n !== 'bad-lexicon-phone'))('decode of a data dir with %s exits 4 with one line', async (name, edit, message) => {
-    const dir = dataDir(name, edit);
-    const c = capture();
-    const code = await main(['--backend', 'cpu', 'decode', '--model', model, '--data', dir], c.io);
-    expect(c.err).toHaveLength(1);
-    expect(c.err[0]).toMatch(message);
-    expect(code).toBe(4);
-  });
+  it.each(cases.filter(([n]) => n !== 'bad-lexicon-phone'))(
+    'decode of a data dir with %s exits 4 with one line',
+    async (name, edit, message) => {
+      const dir = dataDir(name, edit);
+      const c = capture();
+      const code = await main(['--backend', 'cpu', 'decode', '--model', model, '--data', dir], c.io);
+      expect(c.err).toHaveLength(1);
+      expect(c.err[0]).toMatch(message);
+      expect(code).toBe(4);
+    },
+  );
 
   it('a data dir without feats.scp exits 4 saying what a data dir needs', async () => {
     const dir = path.join(tmp, 'empty');

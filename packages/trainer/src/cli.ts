@@ -118,10 +118,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     }
     for (const t of tokens ?? []) {
       if (t.kind === 'option' && !GLOBAL.includes(t.name) && !allowed.includes(t.name)) {
-        throw new UsageError(`option --${t.name} does not apply to 'stnas ${command}' (see 'stnas ${command} --help')`);
+        throw new UsageError(
+          `option --${t.name} does not apply to 'stnas ${command}' (see 'stnas ${command} --help')`,
+        );
       }
     }
-    if (rest.length > 0) throw new UsageError(`${command} takes no positional arguments, got "${rest.join(' ')}"`);
+    if (rest.length > 0)
+      throw new UsageError(`${command} takes no positional arguments, got "${rest.join(' ')}"`);
     const backend = choice(values as OptionValues, 'backend', BACKENDS, 'auto');
     const v = values as OptionValues;
     switch (command) {
@@ -145,11 +148,13 @@ function reportError(err: unknown, io: CliIo): number {
   const msg = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
   io.err(`stnas: ${msg}`);
   if (err instanceof UsageError) return EXIT.usage;
-  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) return EXIT.usage;
+  if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+    return EXIT.usage;
   if (err instanceof BackendUnavailableError) return EXIT.backend;
   if (err instanceof InputError) return EXIT.input;
   const name = err instanceof Error ? err.name : '';
-  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError'].includes(name)) return EXIT.input;
+  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError'].includes(name))
+    return EXIT.input;
   return EXIT.failure;
 }
 

@@ -13,7 +13,11 @@ function progressSink(io: CliIo): ProgressSink {
   return io.progress ?? { write: () => {}, isTTY: false };
 }
 
-function trainInputs(v: OptionValues, io: CliIo, defaults: { maxEpochs: number; batchSize: number }): StageInputs {
+function trainInputs(
+  v: OptionValues,
+  io: CliIo,
+  defaults: { maxEpochs: number; batchSize: number },
+): StageInputs {
   // Usage errors (exit 2) before input errors (exit 4): numbers and paths first, file contents last.
   const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
   const batchSize = int(v, 'batch-size', defaults.batchSize, 1, 4096);
@@ -63,7 +67,12 @@ function readConfig(file: string): StnasConfig {
 const ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
 
 /** Runs a training, decoding or report command after the CLI parsed its options; returns the exit code. */
-export async function runCommand(command: string, v: OptionValues, backend: BackendRequest, io: CliIo): Promise<number> {
+export async function runCommand(
+  command: string,
+  v: OptionValues,
+  backend: BackendRequest,
+  io: CliIo,
+): Promise<number> {
   const json = v['json'] === true;
   const emit = (obj: unknown, text: string) => io.out(json ? JSON.stringify(obj) : text);
   switch (command) {
@@ -102,7 +111,15 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
       pinConfig(i.out, w.config);
       const { runWarmup } = await import('./warmup');
       const r = await runWarmup(w);
-      emit({ stage: 'warmup', epochs: r.state.schedule.epoch, best: r.state.schedule.best, dir: path.join(i.out, 'warmup') }, `warmup done: best dev loss ${r.state.schedule.best.toFixed(3)} at epoch ${r.state.schedule.bestEpoch}`);
+      emit(
+        {
+          stage: 'warmup',
+          epochs: r.state.schedule.epoch,
+          best: r.state.schedule.best,
+          dir: path.join(i.out, 'warmup'),
+        },
+        `warmup done: best dev loss ${r.state.schedule.best.toFixed(3)} at epoch ${r.state.schedule.bestEpoch}`,
+      );
       return 0;
     }
     case 'search': {
@@ -117,22 +134,37 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
       const { runSearch } = await import('./search');
       const r = await runSearch(s);
       const ops = r.derived?.ops ?? [];
-      emit({ stage: 'search', architecture: ops, probs: r.derived?.probs ?? [] }, `search done: ${ops.join(' ')}`);
+      emit(
+        { stage: 'search', architecture: ops, probs: r.derived?.probs ?? [] },
+        `search done: ${ops.join(' ')}`,
+      );
       return 0;
     }
     case 'retrain': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 128 });
       const name = str(v, 'name', 'retrain');
-      if (!/^[\w-][\w.-]*$/.test(name) || name.includes('..')) throw new UsageError(`--name must be a plain folder name, got "${name}"`);
+      if (!/^[\w-][\w.-]*$/.test(name) || name.includes('..'))
+        throw new UsageError(`--name must be a plain folder name, got "${name}"`);
       const minEpochs = int(v, 'min-epochs', 10, 0);
       const lrFloor = num(v, 'lr-floor', 1e-5, 0);
       const { configWithOps, runRetrain, searchedArchitecture } = await import('./retrain');
       const config = i.config;
-      const arch = v['arch'] === undefined ? searchedArchitecture(i.out) : configWithOps(config, str(v, 'arch').split(','));
+      const arch =
+        v['arch'] === undefined
+          ? searchedArchitecture(i.out)
+          : configWithOps(config, str(v, 'arch').split(','));
       const r0 = { ...i, config, architecture: arch, name, minEpochs, lrFloor };
       await selectBackend(backend);
       const r = await runRetrain(r0);
-      emit({ stage: 'retrain', model: path.resolve(r.modelDir), architecture: r.manifest.architecture, params: r.manifest.params }, `retrain done: model in ${r.modelDir} (${r.manifest.params.toLocaleString('en-US')} params)`);
+      emit(
+        {
+          stage: 'retrain',
+          model: path.resolve(r.modelDir),
+          architecture: r.manifest.architecture,
+          params: r.manifest.params,
+        },
+        `retrain done: model in ${r.modelDir} (${r.manifest.params.toLocaleString('en-US')} params)`,
+      );
       return 0;
     }
     case 'pipeline': {
@@ -159,7 +191,17 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
       const { runPipeline } = await import('./pipeline');
       const r = await runPipeline(p);
       emit(
-        { results: [{ name: `stnas-search (${p.estimator})`, architecture: r.architecture, params: r.params, testPer: r.test.per }], model: path.resolve(r.modelDir) },
+        {
+          results: [
+            {
+              name: `stnas-search (${p.estimator})`,
+              architecture: r.architecture,
+              params: r.params,
+              testPer: r.test.per,
+            },
+          ],
+          model: path.resolve(r.modelDir),
+        },
         `test PER ${(r.test.per * 100).toFixed(2)}% for ${r.architecture} (${r.params.toLocaleString('en-US')} params); report ${r.report}`,
       );
       return 0;
@@ -173,7 +215,14 @@ export async function runCommand(command: string, v: OptionValues, backend: Back
       const sel = await selectBackend(backend);
       io.err(`backend ${sel.backend} (${sel.why})`);
       const { runDemo } = await import('./demo');
-      const r = await runDemo({ corpus, out, seed, quick, progress: progressSink(io), log: (l) => io.err(l) });
+      const r = await runDemo({
+        corpus,
+        out,
+        seed,
+        quick,
+        progress: progressSink(io),
+        log: (l) => io.err(l),
+      });
       io.out(r.table);
       io.out(`report: ${r.report}`);
       if (json) io.out(JSON.stringify({ results: r.results, model: r.model }));

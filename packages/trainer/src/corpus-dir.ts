@@ -16,7 +16,8 @@ export function corpusDir(): string {
   }
   const dir = path.join(path.dirname(pkg), 'data');
   for (const sub of ['train', 'dev', 'test', 'lang']) {
-    if (!existsSync(path.join(dir, sub))) throw new InputError(`the bundled corpus at ${dir} has no ${sub}/ folder`);
+    if (!existsSync(path.join(dir, sub)))
+      throw new InputError(`the bundled corpus at ${dir} has no ${sub}/ folder`);
   }
   return dir;
 }

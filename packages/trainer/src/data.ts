@@ -66,11 +66,14 @@ export async function loadDataSet(
   const text = table(dir, 'text');
   const utt2spk = table(dir, 'utt2spk');
   const featsPath = path.join(dir, 'feats.scp');
-  if (!existsSync(featsPath)) throw new InputError(`data dir ${dir} has no feats.scp (expected a Kaldi data dir)`);
+  if (!existsSync(featsPath))
+    throw new InputError(`data dir ${dir} has no feats.scp (expected a Kaldi data dir)`);
   const feats = await loadScp(featsPath);
   const cmvnPath = path.join(dir, 'cmvn.scp');
   if (o.pipeline.cmvn === 'speaker' && !existsSync(cmvnPath)) {
-    throw new InputError(`data dir ${dir} has no cmvn.scp, which per-speaker CMVN needs (compute-cmvn-stats --spk2utt)`);
+    throw new InputError(
+      `data dir ${dir} has no cmvn.scp, which per-speaker CMVN needs (compute-cmvn-stats --spk2utt)`,
+    );
   }
   const cmvn = o.pipeline.cmvn === 'speaker' ? await loadScp(cmvnPath) : undefined;
   const stats = new Map<string, Matrix>();
@@ -83,33 +86,48 @@ export async function loadDataSet(
     if (keys.length === 0) throw new InputError(`${featsPath} lists no utterances`);
     for (const key of keys) {
       const t = text.get(key);
-      if (!t) throw new InputError(`${path.join(dir, 'text')}: no transcript for utterance "${key}" of feats.scp`);
+      if (!t)
+        throw new InputError(`${path.join(dir, 'text')}: no transcript for utterance "${key}" of feats.scp`);
       let m = await feats.getMatrix(key);
       if (cmvn) {
         const spk = utt2spk.get(key);
         if (!spk) throw new InputError(`${path.join(dir, 'utt2spk')}: no speaker for utterance "${key}"`);
         let s = stats.get(spk.value);
         if (!s) {
-          if (!cmvn.has(spk.value)) throw new InputError(`${cmvnPath}: no CMVN stats for speaker "${spk.value}" (utterance "${key}")`);
+          if (!cmvn.has(spk.value))
+            throw new InputError(
+              `${cmvnPath}: no CMVN stats for speaker "${spk.value}" (utterance "${key}")`,
+            );
           s = await cmvn.getMatrix(spk.value);
           stats.set(spk.value, s);
         }
         try {
           m = applyCmvn(m, s, { normVars: o.pipeline.normVars });
         } catch (err) {
-          throw new InputError(`${dir}: utterance "${key}", speaker "${spk.value}": ${(err as Error).message}`);
+          throw new InputError(
+            `${dir}: utterance "${key}", speaker "${spk.value}": ${(err as Error).message}`,
+          );
         }
       }
       if (o.pipeline.deltaOrder > 0) m = addDeltas(m, { order: o.pipeline.deltaOrder });
       if (dim === 0) dim = m.cols;
-      if (m.cols !== dim) throw new InputError(`${featsPath}: utterance "${key}" has ${m.cols} dims, earlier ones ${dim}`);
+      if (m.cols !== dim)
+        throw new InputError(`${featsPath}: utterance "${key}" has ${m.cols} dims, earlier ones ${dim}`);
       if (m.rows === 0) throw new InputError(`${featsPath}: utterance "${key}" has no frames`);
       const data = m.data instanceof Float32Array ? m.data : Float32Array.from(m.data);
       for (let i = 0; i < data.length; i++) {
-        if (!Number.isFinite(data[i]!)) throw new InputError(`${featsPath}: utterance "${key}" has a non-finite feature at frame ${Math.floor(i / dim)}`);
+        if (!Number.isFinite(data[i]!))
+          throw new InputError(
+            `${featsPath}: utterance "${key}" has a non-finite feature at frame ${Math.floor(i / dim)}`,
+          );
       }
       const w = t.value.split(/\s+/).filter(Boolean);
-      const mapped = wordsToUnits(w, o.lexicon, o.units, `${path.join(dir, 'text')}:${t.line} (utterance "${key}")`);
+      const mapped = wordsToUnits(
+        w,
+        o.lexicon,
+        o.units,
+        `${path.join(dir, 'text')}:${t.line} (utterance "${key}")`,
+      );
       oov += mapped.oov;
       words += w.length;
       utts.push({ key, frames: m.rows, feats: data, labels: mapped.labels });
@@ -137,13 +155,17 @@ export interface Batch {
  * is deterministic) of at most `batchSize` utterances; the trainer shuffles the batch order.
  */
 export function makeBatches(utts: readonly Utterance[], dim: number, batchSize: number): Batch[] {
-  const sorted = [...utts].sort((a, b) => a.frames - b.frames || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const sorted = [...utts].sort(
+    (a, b) => a.frames - b.frames || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
   const out: Batch[] = [];
   for (let i = 0; i < sorted.length; i += batchSize) {
     const group = sorted.slice(i, i + batchSize);
     const T = Math.max(...group.map((u) => u.frames));
     const x = new Float32Array(group.length * T * dim);
-    group.forEach((u, b) => x.set(u.feats, b * T * dim));
+    group.forEach((u, b) => {
+      x.set(u.feats, b * T * dim);
+    });
     out.push({
       keys: group.map((u) => u.key),
       x,
@@ -169,7 +191,9 @@ export function heldOutSplit(
   const sorted = [...utts].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const n = Math.round(sorted.length * ratio);
   if (n < 1 || n >= sorted.length) {
-    throw new InputError(`a held-out ratio of ${ratio} leaves ${n} of ${sorted.length} utterances held out; need at least 1 on each side`);
+    throw new InputError(
+      `a held-out ratio of ${ratio} leaves ${n} of ${sorted.length} utterances held out; need at least 1 on each side`,
+    );
   }
   const order = shuffle(sorted.length, seed);
   const held = new Set(order.slice(0, n));

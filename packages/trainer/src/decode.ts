@@ -49,7 +49,10 @@ export interface DecodeResult {
 /** Reads a model directory's manifest, checking that its files exist. */
 export function readModelManifest(dir: string): ModelManifest {
   const m = readJson<ModelManifest>(path.join(dir, 'model.json'), 'model manifest');
-  if (m.format !== 'stnas-model-1') throw new InputError(`${path.join(dir, 'model.json')}: format must be "stnas-model-1", got ${JSON.stringify(m.format)}`);
+  if (m.format !== 'stnas-model-1')
+    throw new InputError(
+      `${path.join(dir, 'model.json')}: format must be "stnas-model-1", got ${JSON.stringify(m.format)}`,
+    );
   for (const f of [m.weights, m.units, m.lexicon]) {
     if (!existsSync(path.join(dir, f))) throw new InputError(`model dir ${dir} lacks ${f}`);
   }
@@ -69,7 +72,9 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
   if (lm && i.beam === 0) throw new InputError('--lm needs beam search: give --beam N (N >= 1)');
   const set = await loadDataSet(i.data, { lexicon, units, pipeline: m.pipeline, maxUtts: i.maxUtts });
   if (set.dim !== m.config.net_configs.idim) {
-    throw new InputError(`${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`);
+    throw new InputError(
+      `${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`,
+    );
   }
   const model = buildModel(m.config, { seed: m.seed });
   try {
@@ -80,18 +85,30 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const logits: ArkEntry[] = [];
     for (const batch of makeBatches(set.utts, set.dim, i.batchSize ?? 16)) {
       const { data, shape, lengths } = tf.tidy(() => {
-        const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, { mode: 'eval', argmax: true, training: false });
+        const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
+          mode: 'eval',
+          argmax: true,
+          training: false,
+        });
         const lp = tf.logSoftmax(out.logits);
-        return { data: lp.dataSync() as Float32Array, shape: lp.shape as [number, number, number], lengths: out.lengths };
+        return {
+          data: lp.dataSync() as Float32Array,
+          shape: lp.shape as [number, number, number],
+          lengths: out.lengths,
+        };
       });
       const decoded =
         i.beam > 0
-          ? prefixBeamSearch({ data, shape }, lengths, { beamWidth: i.beam, lm, lmWeight: i.lmWeight, vocabulary: units.names, nBest: 1 }).map(
-              (n) => n[0]?.tokens ?? [],
-            )
+          ? prefixBeamSearch({ data, shape }, lengths, {
+              beamWidth: i.beam,
+              lm,
+              lmWeight: i.lmWeight,
+              vocabulary: units.names,
+              nBest: 1,
+            }).map((n) => n[0]?.tokens ?? [])
           : greedyDecode({ data, shape }, lengths);
-      batch.labels.forEach((l) => refs.push(l));
-      decoded.forEach((h) => hyps.push(h));
+      refs.push(...batch.labels);
+      hyps.push(...decoded);
       if (i.writeLogits) {
         const [, T, C] = shape;
         batch.keys.forEach((key, b) => {

@@ -29,9 +29,11 @@ export function readUnits(file: string): Units {
     names[id] = m[1]!;
   });
   for (let i = 0; i < names.length; i++) {
-    if (names[i] === undefined) throw new InputError(`${file}: ids must be 0..${names.length - 1} without gaps; ${i} is missing`);
+    if (names[i] === undefined)
+      throw new InputError(`${file}: ids must be 0..${names.length - 1} without gaps; ${i} is missing`);
   }
-  if (names.length < 2) throw new InputError(`${file}: expected a blank and at least one unit, got ${names.length} line(s)`);
+  if (names.length < 2)
+    throw new InputError(`${file}: expected a blank and at least one unit, got ${names.length} line(s)`);
   return { names, ids: new Map(names.map((n, i) => [n, i])) };
 }
 
@@ -41,7 +43,8 @@ export function readLexicon(file: string): Lexicon {
   readLines(file, 'lexicon').forEach((raw, i) => {
     const parts = raw.trim().split(/\s+/).filter(Boolean);
     if (parts.length === 0) return;
-    if (parts.length < 2) throw new InputError(`${file}:${i + 1}: expected "WORD phone ...", got "${raw.trim()}"`);
+    if (parts.length < 2)
+      throw new InputError(`${file}:${i + 1}: expected "WORD phone ...", got "${raw.trim()}"`);
     if (!lex.has(parts[0]!)) lex.set(parts[0]!, parts.slice(1));
   });
   if (lex.size === 0) throw new InputError(`${file}: the lexicon is empty`);
@@ -66,7 +69,9 @@ export function wordsToUnits(
     for (const p of phones) {
       const id = units.ids.get(p);
       if (id === undefined || id === 0) {
-        throw new InputError(`${where}: the lexicon maps "${w}" to phone "${p}", which is not a unit (or is the blank)`);
+        throw new InputError(
+          `${where}: the lexicon maps "${w}" to phone "${p}", which is not a unit (or is the blank)`,
+        );
       }
       out.push(id);
     }

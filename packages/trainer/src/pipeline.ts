@@ -4,8 +4,8 @@ import type { StnasConfig } from '@stnas/search-space';
 import { writeFileAtomic } from './checkpoint';
 import { type DecodeResult, runDecode } from './decode';
 import { InputError } from './errors';
-import { runRetrain } from './retrain';
 import type { ResultRow } from './report-html';
+import { runRetrain } from './retrain';
 import { type RunResults, writeReport } from './run-report';
 import { runSearch, type SearchInputs } from './search';
 import { ensureDir, readJson } from './stage-common';
@@ -45,7 +45,9 @@ export function pinConfig(out: string, config: StnasConfig): void {
   if (existsSync(file)) {
     const old = JSON.stringify(readJson(file, 'run config'));
     if (old !== JSON.stringify(config)) {
-      throw new InputError(`${file} holds a different supernet config: use a new --out for a new config (or delete the run)`);
+      throw new InputError(
+        `${file} holds a different supernet config: use a new --out for a new config (or delete the run)`,
+      );
     }
     return;
   }
@@ -71,10 +73,28 @@ export async function runPipeline(i: PipelineInputs): Promise<PipelineResult> {
     maxEpochs: e.retrain ?? i.maxEpochs,
   });
   i.log(`== decode ${i.test}`);
-  const test = await runDecode({ model: r.modelDir, data: i.test, lexicon: i.lexicon, beam: i.beam, lmWeight: 0, maxUtts: i.maxUtts });
-  const row: ResultRow = { name: `stnas-search (${i.estimator})`, architecture: r.manifest.architecture, params: r.manifest.params, testPer: test.per };
+  const test = await runDecode({
+    model: r.modelDir,
+    data: i.test,
+    lexicon: i.lexicon,
+    beam: i.beam,
+    lmWeight: 0,
+    maxUtts: i.maxUtts,
+  });
+  const row: ResultRow = {
+    name: `stnas-search (${i.estimator})`,
+    architecture: r.manifest.architecture,
+    params: r.manifest.params,
+    testPer: test.per,
+  };
   const results: RunResults = { results: [row], model: path.resolve(r.modelDir) };
   writeFileAtomic(path.join(i.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const report = writeReport(i.out, 'stnas pipeline');
-  return { modelDir: r.modelDir, architecture: r.manifest.architecture, params: r.manifest.params, test, report };
+  return {
+    modelDir: r.modelDir,
+    architecture: r.manifest.architecture,
+    params: r.manifest.params,
+    test,
+    report,
+  };
 }

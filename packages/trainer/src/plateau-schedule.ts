@@ -121,7 +121,9 @@ export function warmupSchedule(
  * Search (reference: no minimum; after 3 non-improving epochs the weight lr goes 1e-3 -> 1e-4; the
  * count is not reset, so the next non-improving epoch ends the search).
  */
-export function searchSchedule(p: { lr?: number; minEpochs?: number; maxEpochs?: number } = {}): PlateauOptions {
+export function searchSchedule(
+  p: { lr?: number; minEpochs?: number; maxEpochs?: number } = {},
+): PlateauOptions {
   const lr = p.lr ?? 1e-3;
   return {
     lr,

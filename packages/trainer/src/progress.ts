@@ -37,7 +37,8 @@ export function formatDuration(seconds: number): string {
 export function progressText(label: string, total: number, u: ProgressUpdate, elapsedSec: number): string {
   const fps = elapsedSec > 0 ? u.frames / elapsedSec : 0;
   const eta = u.done > 0 ? (elapsedSec / u.done) * (total - u.done) : Number.NaN;
-  const loss = u.loss === undefined ? '' : ` loss ${Number.isFinite(u.loss) ? u.loss.toFixed(3) : String(u.loss)}`;
+  const loss =
+    u.loss === undefined ? '' : ` loss ${Number.isFinite(u.loss) ? u.loss.toFixed(3) : String(u.loss)}`;
   return `${label} ${u.done}/${total} ${Math.round(fps)} frames/s${loss} ETA ${formatDuration(eta)}`;
 }
 

@@ -21,11 +21,21 @@ const data: ReportData = {
     steps: [0, 1, 2, 3],
     nodes: Array.from({ length: 4 }, (_, n) => ({
       candidates: ['a', 'b', 'c'],
-      probs: [0, 1, 2, 3].map((s) => [1 / 3 + 0.05 * s * (n % 2 ? 1 : -1), 1 / 3, 1 / 3 - 0.05 * s * (n % 2 ? 1 : -1)]),
+      probs: [0, 1, 2, 3].map((s) => [
+        1 / 3 + 0.05 * s * (n % 2 ? 1 : -1),
+        1 / 3,
+        1 / 3 - 0.05 * s * (n % 2 ? 1 : -1),
+      ]),
     })),
   },
   curves: [
-    { name: 'warmup dev', points: [{ x: 1, y: 4 }, { x: 2, y: 3 }] },
+    {
+      name: 'warmup dev',
+      points: [
+        { x: 1, y: 4 },
+        { x: 2, y: 3 },
+      ],
+    },
     { name: 'retrain dev', points: [{ x: 1, y: 3.5 }] },
   ],
   results: [
@@ -59,7 +69,15 @@ describe.skipIf(!existsSync(CHROMIUM))(`report in headless Chromium (${CHROMIUM}
     writeFileSync(file, renderReport(data));
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -80,7 +98,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`report in headless Chromium (${CHROMIUM}
           opBoxes: Array.from(document.querySelectorAll('#architecture rect.op')).map((r) => box(r)!.w),
           labels: Array.from(document.querySelectorAll('#architecture text')).map((t) => t.textContent),
           probCharts: document.querySelectorAll('#arch-probs svg').length,
-          probLines: Array.from(document.querySelectorAll('#arch-probs polyline')).map((p) => (p as SVGPolylineElement).getTotalLength()),
+          probLines: Array.from(document.querySelectorAll('#arch-probs polyline')).map((p) =>
+            (p as SVGPolylineElement).getTotalLength(),
+          ),
           lossSeries: document.querySelectorAll('#loss-curves .series').length,
           rows: document.querySelectorAll('#results tbody tr').length,
         };

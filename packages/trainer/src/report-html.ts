@@ -54,7 +54,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2));
+const fmt = (x: number) =>
+  Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
 
 /** Draws the architecture as a vertical chain of boxes (inline SVG). */
 export function architectureSvg(a: ArchitectureDrawing): string {
@@ -132,7 +133,9 @@ export function lineChartSvg(
         );
       })
       .join('') +
-    (o.xLabel ? `<text x="${(L + W - R) / 2}" y="${py(yMin) + 27}" text-anchor="middle" font-size="11">${escapeHtml(o.xLabel)}</text>` : '');
+    (o.xLabel
+      ? `<text x="${(L + W - R) / 2}" y="${py(yMin) + 27}" text-anchor="middle" font-size="11">${escapeHtml(o.xLabel)}</text>`
+      : '');
   const lines = series
     .map((s) => {
       const p = s.points.filter((q) => Number.isFinite(q.x) && Number.isFinite(q.y));
@@ -150,7 +153,9 @@ export function lineChartSvg(
       return `<rect x="${x}" y="${y - 8}" width="10" height="10" fill="${s.color}"/><text x="${x + 14}" y="${y + 1}" font-size="10">${escapeHtml(s.name)}</text>`;
     })
     .join('');
-  const title = o.title ? `<text x="${W / 2}" y="15" text-anchor="middle" font-size="12" font-weight="bold">${escapeHtml(o.title)}</text>` : '';
+  const title = o.title
+    ? `<text x="${W / 2}" y="15" text-anchor="middle" font-size="12" font-weight="bold">${escapeHtml(o.title)}</text>`
+    : '';
   return `<svg id="${escapeHtml(id)}" class="chart" xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">${title}${axes}${lines}${legend}</svg>`;
 }
 
@@ -171,7 +176,9 @@ export function renderReport(d: ReportData): string {
     );
   }
   sections.push('<h2>Derived architecture</h2>');
-  sections.push(d.architecture ? architectureSvg(d.architecture) : '<p class="missing">No architecture in this run.</p>');
+  sections.push(
+    d.architecture ? architectureSvg(d.architecture) : '<p class="missing">No architecture in this run.</p>',
+  );
   sections.push('<h2>Architecture probabilities during the search</h2>');
   if (d.archProbs && d.archProbs.steps.length > 0) {
     const charts = d.archProbs.nodes.map((node, n) =>

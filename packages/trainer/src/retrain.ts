@@ -3,15 +3,23 @@ import path from 'node:path';
 import { buildModel, countParams, type StnasConfig } from '@stnas/search-space';
 import { createAdam, disposeAdamState } from './adam';
 import { readCheckpoint, writeCheckpoint, writeFileAtomic } from './checkpoint';
-import { makeBatches } from './data';
 import type { FeaturePipeline } from './data';
+import { makeBatches } from './data';
 import { InputError, UsageError } from './errors';
 import { retrainSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
-import { batchLoss, ensureDir, evaluateLoss, loadStageData, modelVariables, readJson, type StageInputs } from './stage-common';
-import { runWithProgress } from './stage-runner';
 import type { DerivedArchitecture } from './search';
 import { searchDir } from './search';
+import {
+  batchLoss,
+  ensureDir,
+  evaluateLoss,
+  loadStageData,
+  modelVariables,
+  readJson,
+  type StageInputs,
+} from './stage-common';
+import { runWithProgress } from './stage-runner';
 import { bestCheckpointPath, type LoopResult } from './train-loop';
 
 /** Options of the retrain stage beyond the shared ones. */
@@ -52,7 +60,9 @@ export function configOps(config: StnasConfig): string[] {
   const cand = config.candidate;
   const ops: string[] = [];
   for (let b = 0; b < blocks; b++) {
-    const list = Array.isArray(cand) ? cand : ((cand as Record<string, readonly string[]>)[`${b}-0`] ?? (cand as { base: readonly string[] }).base);
+    const list = Array.isArray(cand)
+      ? cand
+      : ((cand as Record<string, readonly string[]>)[`${b}-0`] ?? (cand as { base: readonly string[] }).base);
     ops.push(list.length === 1 ? list[0]! : `{${list.join('|')}}`);
   }
   return ops;
@@ -62,9 +72,12 @@ export function configOps(config: StnasConfig): string[] {
 export function configWithOps(config: StnasConfig, ops: readonly string[]): StnasConfig {
   const blocks = config.net_configs.block_list[0]!;
   if (config.net !== 'MFRNet' && config.net !== 'UniNodeNet') {
-    throw new UsageError(`--arch lists one op per block, which needs a one-node-per-block net (MFRNet, UniNodeNet), not ${config.net}`);
+    throw new UsageError(
+      `--arch lists one op per block, which needs a one-node-per-block net (MFRNet, UniNodeNet), not ${config.net}`,
+    );
   }
-  if (ops.length !== blocks) throw new UsageError(`--arch lists ${ops.length} ops, but the config has ${blocks} blocks`);
+  if (ops.length !== blocks)
+    throw new UsageError(`--arch lists ${ops.length} ops, but the config has ${blocks} blocks`);
   const candidate: Record<string, string[]> = { base: [ops[0]!] };
   ops.forEach((op, b) => {
     candidate[`${b}-0`] = [op];
@@ -85,7 +98,9 @@ export function searchedArchitecture(out: string): StnasConfig {
  * does not improve, and the run stops below `lrFloor`. Writes a model dir (model.json, weights.ckpt
  * from the best epoch, lexicon.txt, units.txt) that `stnas decode --model` reads.
  */
-export async function runRetrain(i: RetrainInputs): Promise<{ loop: LoopResult; modelDir: string; manifest: ModelManifest }> {
+export async function runRetrain(
+  i: RetrainInputs,
+): Promise<{ loop: LoopResult; modelDir: string; manifest: ModelManifest }> {
   const d = await loadStageData(i);
   const model = buildModel(i.architecture, { seed: i.seed });
   const adam = createAdam({ lr: i.lr });
@@ -99,7 +114,12 @@ export async function runRetrain(i: RetrainInputs): Promise<{ loop: LoopResult; 
     const loop = await runWithProgress(i, {
       stage: 'retrain',
       dir,
-      schedule: retrainSchedule({ lr: i.lr, minEpochs: i.minEpochs, floor: i.lrFloor, maxEpochs: i.maxEpochs }),
+      schedule: retrainSchedule({
+        lr: i.lr,
+        minEpochs: i.minEpochs,
+        floor: i.lrFloor,
+        maxEpochs: i.maxEpochs,
+      }),
       batches: train.length,
       stepsPerEpoch: i.stepsPerEpoch,
       variables,
@@ -107,12 +127,19 @@ export async function runRetrain(i: RetrainInputs): Promise<{ loop: LoopResult; 
       checkpointEvery: i.checkpointEvery,
       trainStep(b, { rng, lr }) {
         const batch = train[b]!;
-        const r = safeUpdate(() => batchLoss(model, batch, { mode: 'train', rng, training: true }), weights, adam, opt.state, lr);
+        const r = safeUpdate(
+          () => batchLoss(model, batch, { mode: 'train', rng, training: true }),
+          weights,
+          adam,
+          opt.state,
+          lr,
+        );
         return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
       },
       evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),
     });
-    if (!loop.finished) throw new Error(`retrain paused at step ${loop.state.step}; rerun the same command to continue`);
+    if (!loop.finished)
+      throw new Error(`retrain paused at step ${loop.state.step}; rerun the same command to continue`);
     const best = readCheckpoint<{ epoch: number; devLoss: number }>(bestCheckpointPath(dir));
     writeCheckpoint(path.join(dir, 'weights.ckpt'), best);
     copyFileSync(i.lexicon, path.join(dir, 'lexicon.txt'));

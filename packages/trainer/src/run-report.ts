@@ -3,7 +3,13 @@ import path from 'node:path';
 import { expandConfig } from '@stnas/search-space';
 import { writeFileAtomic } from './checkpoint';
 import { InputError } from './errors';
-import { type ArchProbHistory, type LossCurve, type ReportData, renderReport, type ResultRow } from './report-html';
+import {
+  type ArchProbHistory,
+  type LossCurve,
+  type ReportData,
+  type ResultRow,
+  renderReport,
+} from './report-html';
 import type { DerivedArchitecture } from './search';
 import { readJson } from './stage-common';
 import { historyPath, type StageHistory, stepLogPath } from './train-loop';
@@ -16,7 +22,11 @@ export interface RunResults {
 }
 
 /** Reads the per-step p log of a search, keeping at most `maxPoints` evenly spaced samples. */
-export function readArchProbs(searchDir: string, candidates: string[][], maxPoints = 300): ArchProbHistory | undefined {
+export function readArchProbs(
+  searchDir: string,
+  candidates: string[][],
+  maxPoints = 300,
+): ArchProbHistory | undefined {
   const file = stepLogPath(searchDir);
   if (!existsSync(file)) return undefined;
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -40,14 +50,21 @@ export function readArchProbs(searchDir: string, candidates: string[][], maxPoin
 /** Collects what a run directory holds (any subset of stages) into report data. */
 export function collectReport(out: string, title = 'stnas run report'): ReportData {
   if (!existsSync(out)) throw new InputError(`run directory ${out} does not exist`);
-  const data: ReportData = { title, meta: [`run directory ${path.resolve(out)}`, `written ${new Date().toISOString()}`], curves: [] };
+  const data: ReportData = {
+    title,
+    meta: [`run directory ${path.resolve(out)}`, `written ${new Date().toISOString()}`],
+    curves: [],
+  };
   const archFile = path.join(out, 'search', 'architecture.json');
   if (existsSync(archFile)) {
     const arch = readJson<DerivedArchitecture>(archFile, 'architecture');
     const nc = arch.config.net_configs;
     data.architecture = {
       ops: arch.ops,
-      fixed: arch.config.net === 'MFRNet' ? [{ after: nc.pos_subsample ?? 0, op: 'tdnn-C1S3D1Nln (stride 3)' }] : [],
+      fixed:
+        arch.config.net === 'MFRNet'
+          ? [{ after: nc.pos_subsample ?? 0, op: 'tdnn-C1S3D1Nln (stride 3)' }]
+          : [],
       inputDim: nc.idim,
       outputDim: nc.num_classes,
     };
@@ -55,7 +72,9 @@ export function collectReport(out: string, title = 'stnas run report'): ReportDa
   }
   const supernet = path.join(out, 'config.json');
   if (existsSync(supernet)) {
-    const cands = expandConfig(readJson(supernet, 'config')).candidates.flatMap((b) => b.filter((n) => n.length > 1));
+    const cands = expandConfig(readJson(supernet, 'config')).candidates.flatMap((b) =>
+      b.filter((n) => n.length > 1),
+    );
     data.archProbs = readArchProbs(path.join(out, 'search'), cands);
   }
   const stages = ['warmup', 'search', 'retrain', 'baseline-small', 'baseline-large'];
@@ -63,8 +82,14 @@ export function collectReport(out: string, title = 'stnas run report'): ReportDa
     const h = path.join(out, st, 'history.json');
     if (!existsSync(historyPath(path.join(out, st)))) continue;
     const hist = readJson<StageHistory>(h, 'history');
-    data.curves!.push({ name: `${st} dev`, points: hist.history.map((e) => ({ x: e.epoch, y: e.devLoss })) } satisfies LossCurve);
-    data.curves!.push({ name: `${st} train`, points: hist.history.map((e) => ({ x: e.epoch, y: e.trainLoss })) } satisfies LossCurve);
+    data.curves!.push({
+      name: `${st} dev`,
+      points: hist.history.map((e) => ({ x: e.epoch, y: e.devLoss })),
+    } satisfies LossCurve);
+    data.curves!.push({
+      name: `${st} train`,
+      points: hist.history.map((e) => ({ x: e.epoch, y: e.trainLoss })),
+    } satisfies LossCurve);
   }
   const results = path.join(out, 'results.json');
   if (existsSync(results)) data.results = readJson<RunResults>(results, 'results').results;

@@ -8,7 +8,14 @@ import { heldOutSplit, makeBatches } from './data';
 import { InputError } from './errors';
 import { searchSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
-import { batchLoss, ensureDir, evaluateLoss, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import {
+  batchLoss,
+  ensureDir,
+  evaluateLoss,
+  loadStageData,
+  modelVariables,
+  type StageInputs,
+} from './stage-common';
 import { runWithProgress } from './stage-runner';
 import { assignVariables, bestCheckpointPath, type LoopResult, shuffledOrder } from './train-loop';
 import { warmupDir } from './warmup';
@@ -46,9 +53,14 @@ export interface DerivedArchitecture {
  * Starts from the warmup's best checkpoint; the dev loss uses the argmax architecture. `derived` is
  * undefined only when the run paused (`maxStepsThisRun`) before the search finished.
  */
-export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; derived: DerivedArchitecture | undefined }> {
+export async function runSearch(
+  i: SearchInputs,
+): Promise<{ loop: LoopResult; derived: DerivedArchitecture | undefined }> {
   const warm = bestCheckpointPath(warmupDir(i.out));
-  if (!existsSync(warm)) throw new InputError(`search starts from the warmup's best checkpoint, but ${warm} does not exist (run 'stnas warmup' first)`);
+  if (!existsSync(warm))
+    throw new InputError(
+      `search starts from the warmup's best checkpoint, but ${warm} does not exist (run 'stnas warmup' first)`,
+    );
   const d = await loadStageData(i);
   const model = buildSupernet(i.config, { seed: i.seed });
   const variables = modelVariables(model);
@@ -60,14 +72,17 @@ export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; de
     const dir = ensureDir(searchDir(i.out));
     const ckptFile = path.join(dir, 'checkpoint.ckpt');
     if (!existsSync(ckptFile)) assignVariables(warm, readCheckpoint(warm).arrays, variables);
-    const split = heldOutSplit(d.train.utts, i.heldOutRatio, 0, (n, seed) => shuffledOrder(n, createRng(seed)));
+    const split = heldOutSplit(d.train.utts, i.heldOutRatio, 0, (n, seed) =>
+      shuffledOrder(n, createRng(seed)),
+    );
     const train = makeBatches(split.train, d.train.dim, i.batchSize);
     const held = makeBatches(split.heldOut, d.train.dim, i.batchSize);
     const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
     const estimator = createEstimator(i.estimator);
     const weights = model.weightVariables();
     const arch = model.archVariables();
-    if (arch.length === 0) throw new InputError('the config has no node with more than one candidate: nothing to search');
+    if (arch.length === 0)
+      throw new InputError('the config has no node with more than one candidate: nothing to search');
     const loop = await runWithProgress(i, {
       stage: 'search',
       dir,
@@ -87,8 +102,19 @@ export async function runSearch(i: SearchInputs): Promise<{ loop: LoopResult; de
           i.archLr,
         );
         const batch = train[b]!;
-        const w = safeUpdate(() => batchLoss(model, batch, { mode: 'train', rng, training: true, step }), weights, wAdam, wOpt.state, lr);
-        const skipped = [a.skipped && `architecture step: ${a.skipped}`, w.skipped && `weight step: ${w.skipped}`].filter(Boolean).join('; ');
+        const w = safeUpdate(
+          () => batchLoss(model, batch, { mode: 'train', rng, training: true, step }),
+          weights,
+          wAdam,
+          wOpt.state,
+          lr,
+        );
+        const skipped = [
+          a.skipped && `architecture step: ${a.skipped}`,
+          w.skipped && `weight step: ${w.skipped}`,
+        ]
+          .filter(Boolean)
+          .join('; ');
         return { loss: w.loss, frames: batch.frames + hb.frames, skipped: skipped || undefined };
       },
       evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),

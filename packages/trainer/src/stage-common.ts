@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ctcLoss } from '@stnas/ctc';
-import type { SearchSpaceModel, StnasConfig } from '@stnas/search-space';
-import type { ApplyOptions } from '@stnas/search-space';
+import type { ApplyOptions, SearchSpaceModel, StnasConfig } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Batch, type DataSet, DEFAULT_PIPELINE, type FeaturePipeline, loadDataSet } from './data';
 import { InputError } from './errors';
@@ -48,7 +47,14 @@ export interface StageData {
 const cache = new Map<string, Promise<DataSet>>();
 
 /** Loads (once per process and arguments) a data dir with the stage's lexicon, units and pipeline. */
-export function loadCached(dir: string, lexicon: Lexicon, units: Units, pipeline: FeaturePipeline, maxUtts?: number, lexFile = ''): Promise<DataSet> {
+export function loadCached(
+  dir: string,
+  lexicon: Lexicon,
+  units: Units,
+  pipeline: FeaturePipeline,
+  maxUtts?: number,
+  lexFile = '',
+): Promise<DataSet> {
   const key = JSON.stringify([path.resolve(dir), lexFile, units.names.length, pipeline, maxUtts ?? null]);
   let p = cache.get(key);
   if (!p) {
@@ -69,11 +75,15 @@ export async function loadStageData(i: StageInputs): Promise<StageData> {
   const nc = i.config.net_configs;
   for (const set of [train, dev]) {
     if (set.dim !== nc.idim) {
-      throw new InputError(`${set.dir}: features have ${set.dim} dims after the pipeline, but the config's net_configs.idim is ${nc.idim}`);
+      throw new InputError(
+        `${set.dir}: features have ${set.dim} dims after the pipeline, but the config's net_configs.idim is ${nc.idim}`,
+      );
     }
   }
   if (units.names.length !== nc.num_classes) {
-    throw new InputError(`${i.units} has ${units.names.length} units (blank included), but the config's net_configs.num_classes is ${nc.num_classes}`);
+    throw new InputError(
+      `${i.units} has ${units.names.length} units (blank included), but the config's net_configs.num_classes is ${nc.num_classes}`,
+    );
   }
   return { lexicon, units, train, dev, pipeline };
 }
@@ -98,7 +108,11 @@ export function batchLoss(model: SearchSpaceModel, batch: Batch, opts: ApplyOpti
 }
 
 /** Mean per-utterance loss over batches (deterministic given `opts`); no gradients. */
-export function evaluateLoss(model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions): number {
+export function evaluateLoss(
+  model: SearchSpaceModel,
+  batches: readonly Batch[],
+  opts: () => ApplyOptions,
+): number {
   let sum = 0;
   let n = 0;
   for (const b of batches) {

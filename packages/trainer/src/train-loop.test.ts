@@ -19,7 +19,12 @@ afterEach(() => {
 // path sampling and dropout), so exact resume needs the rng state as well as weights and moments.
 function problem(dir: string, opts: { nanBatch?: number } = {}) {
   const data = createRng(7);
-  const X = Array.from({ length: 6 }, () => tf.tensor2d(Array.from({ length: 12 }, () => data.next() * 2 - 1), [4, 3]));
+  const X = Array.from({ length: 6 }, () =>
+    tf.tensor2d(
+      Array.from({ length: 12 }, () => data.next() * 2 - 1),
+      [4, 3],
+    ),
+  );
   const trueW = tf.tensor2d([[1], [-2], [0.5]]);
   const Y = X.map((x, i) => (i === opts.nanBatch ? tf.fill([4, 1], Number.NaN) : tf.matMul(x, trueW)));
   const w = tf.tidy(() => tf.variable(tf.zeros([3, 1]), true));
@@ -139,7 +144,9 @@ describe('runLoop', () => {
     const b = problem(dir);
     b.spec.stage = 'warmup';
     await expect(runLoop(b.spec)).rejects.toThrow(ResumeError);
-    await expect(runLoop(b.spec)).rejects.toThrow(/checkpoint\.ckpt is a checkpoint of stage "retrain", not "warmup"/);
+    await expect(runLoop(b.spec)).rejects.toThrow(
+      /checkpoint\.ckpt is a checkpoint of stage "retrain", not "warmup"/,
+    );
     b.spec.stage = 'retrain';
     b.spec.batches = 5;
     await expect(runLoop(b.spec)).rejects.toThrow(/6 batches per epoch, not 5/);

@@ -141,7 +141,8 @@ export function variablesToArrays(
   prefix = 'var/',
 ): Record<string, CheckpointArray> {
   const out: Record<string, CheckpointArray> = {};
-  for (const [name, v] of vars) out[prefix + name] = { shape: v.shape.slice(), data: new Float32Array(v.dataSync()) };
+  for (const [name, v] of vars)
+    out[prefix + name] = { shape: v.shape.slice(), data: new Float32Array(v.dataSync()) };
   return out;
 }
 
@@ -156,7 +157,9 @@ export function assignVariables(
     const a = arrays[prefix + name];
     if (!a) throw new ResumeError(`${file} does not match this model: it has no variable "${name}"`);
     if (a.shape.join(',') !== v.shape.join(',')) {
-      throw new ResumeError(`${file} does not match this model: "${name}" is [${a.shape}] in the file, [${v.shape}] here`);
+      throw new ResumeError(
+        `${file} does not match this model: "${name}" is [${a.shape}] in the file, [${v.shape}] here`,
+      );
     }
   }
   for (const [name, v] of vars) {
@@ -187,13 +190,17 @@ function save(spec: LoopSpec, s: LoopState): void {
     steps[o.name] = {};
     for (const [runtime, d] of Object.entries(adamStateToData(o.state))) {
       const name = stable.get(runtime);
-      if (name === undefined) throw new Error(`${spec.stage}: optimizer "${o.name}" updates a variable not in the checkpoint list`);
+      if (name === undefined)
+        throw new Error(`${spec.stage}: optimizer "${o.name}" updates a variable not in the checkpoint list`);
       arrays[`adam/${o.name}/m/${name}`] = { shape: d.shape, data: d.m };
       arrays[`adam/${o.name}/v/${name}`] = { shape: d.shape, data: d.v };
       steps[o.name]![name] = d.step;
     }
   }
-  writeCheckpoint(path.join(spec.dir, CKPT), { state: { loop: { ...s, rng: spec.rng.getState() }, adamSteps: steps }, arrays });
+  writeCheckpoint(path.join(spec.dir, CKPT), {
+    state: { loop: { ...s, rng: spec.rng.getState() }, adamSteps: steps },
+    arrays,
+  });
 }
 
 function restore(spec: LoopSpec, file: string): LoopState {
@@ -203,8 +210,13 @@ function restore(spec: LoopSpec, file: string): LoopState {
     throw new ResumeError(`${file} is a checkpoint of stage "${loop?.stage}", not "${spec.stage}"`);
   }
   const perEpoch = Math.min(spec.batches, spec.stepsPerEpoch ?? Infinity);
-  if (loop.order.length !== 0 && (loop.order.length !== perEpoch || loop.order.some((b) => b >= spec.batches))) {
-    throw new ResumeError(`${file} was written with ${loop.order.length} batches per epoch, not ${perEpoch}: the data or batch size changed`);
+  if (
+    loop.order.length !== 0 &&
+    (loop.order.length !== perEpoch || loop.order.some((b) => b >= spec.batches))
+  ) {
+    throw new ResumeError(
+      `${file} was written with ${loop.order.length} batches per epoch, not ${perEpoch}: the data or batch size changed`,
+    );
   }
   assignVariables(file, ckpt.arrays, spec.variables);
   for (const o of spec.optimizers) {
@@ -214,7 +226,8 @@ function restore(spec: LoopSpec, file: string): LoopState {
       const m = ckpt.arrays[`adam/${o.name}/m/${name}`];
       const v = ckpt.arrays[`adam/${o.name}/v/${name}`];
       const variable = spec.variables.get(name);
-      if (!m || !v || !variable) throw new ResumeError(`${file} has Adam moments of "${name}" that this model lacks`);
+      if (!m || !v || !variable)
+        throw new ResumeError(`${file} has Adam moments of "${name}" that this model lacks`);
       data[variable.name] = { step, shape: m.shape, m: m.data, v: v.data };
     }
     disposeAdamState(o.state);
@@ -273,7 +286,8 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     };
     writeFileAtomic(stepsFile, '');
   }
-  if (spec.batches < 1) throw new RangeError(`${spec.stage}: no training batches (the training set is empty)`);
+  if (spec.batches < 1)
+    throw new RangeError(`${spec.stage}: no training batches (the training set is empty)`);
   const every = spec.checkpointEvery ?? 50;
   let thisRun = 0;
   let logBuffer = '';
@@ -349,7 +363,10 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     s.done = s.schedule.stopped;
     checkpoint();
     // A small summary beside the checkpoint, for reports (the checkpoint holds the same and more).
-    writeFileAtomic(path.join(spec.dir, HISTORY), `${JSON.stringify({ stage: spec.stage, schedule: s.schedule, history: s.history }, null, 1)}\n`);
+    writeFileAtomic(
+      path.join(spec.dir, HISTORY),
+      `${JSON.stringify({ stage: spec.stage, schedule: s.schedule, history: s.history }, null, 1)}\n`,
+    );
   }
   return { state: s, finished: true, resumed };
 }

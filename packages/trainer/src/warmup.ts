@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { buildSupernet } from '@stnas/search-space';
+import { createRng } from '@stnas/st-estimator';
 import { createAdam, disposeAdamState } from './adam';
 import { makeBatches } from './data';
 import { warmupSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
 import { batchLoss, evaluateLoss, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { runWithProgress } from './stage-runner';
-import { createRng } from '@stnas/st-estimator';
 import type { LoopResult } from './train-loop';
 
 /** Options of the warmup stage beyond the shared ones. */
@@ -34,29 +34,37 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
     const train = makeBatches(d.train.utts, d.train.dim, i.batchSize);
     const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
     const weights = model.weightVariables();
-    const schedule = warmupSchedule({ lr: i.lr, minEpochs: i.minEpochs, minLossImprove: i.minLossImprove, maxEpochs: i.maxEpochs });
-    return await runWithProgress(
-      i,
-      {
-        stage: 'warmup',
-        dir: warmupDir(i.out),
-        schedule,
-        batches: train.length,
-        stepsPerEpoch: i.stepsPerEpoch,
-        variables: modelVariables(model),
-        optimizers: [opt],
-        checkpointEvery: i.checkpointEvery,
-        trainStep(b, { rng, lr }) {
-          const batch = train[b]!;
-          const r = safeUpdate(() => batchLoss(model, batch, { mode: 'warmup', rng, training: true }), weights, adam, opt.state, lr);
-          return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
-        },
-        evaluate({ epoch }) {
-          const rng = createRng(i.seed * 1000 + epoch);
-          return evaluateLoss(model, dev, () => ({ mode: 'warmup', rng, training: false }));
-        },
+    const schedule = warmupSchedule({
+      lr: i.lr,
+      minEpochs: i.minEpochs,
+      minLossImprove: i.minLossImprove,
+      maxEpochs: i.maxEpochs,
+    });
+    return await runWithProgress(i, {
+      stage: 'warmup',
+      dir: warmupDir(i.out),
+      schedule,
+      batches: train.length,
+      stepsPerEpoch: i.stepsPerEpoch,
+      variables: modelVariables(model),
+      optimizers: [opt],
+      checkpointEvery: i.checkpointEvery,
+      trainStep(b, { rng, lr }) {
+        const batch = train[b]!;
+        const r = safeUpdate(
+          () => batchLoss(model, batch, { mode: 'warmup', rng, training: true }),
+          weights,
+          adam,
+          opt.state,
+          lr,
+        );
+        return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
       },
-    );
+      evaluate({ epoch }) {
+        const rng = createRng(i.seed * 1000 + epoch);
+        return evaluateLoss(model, dev, () => ({ mode: 'warmup', rng, training: false }));
+      },
+    });
   } finally {
     disposeAdamState(opt.state);
     model.dispose();

@@ -1,0 +1,99 @@
+// The whole pipeline on the bundled corpus, a few steps per stage (`stnas demo --quick`), through the
+// command line in-process; then `stnas decode --json` on the model it names.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from './cli';
+import { baselineOps, formatResults } from './demo';
+import { capture, corpus } from './test-support';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-demo-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('stnas demo --quick', () => {
+  it('runs warmup, search, three retrains and decodes, ending with the JSON line', async () => {
+    const out = path.join(tmp, 'run');
+    const c = capture();
+    const code = await main(['--backend', 'wasm', 'demo', '--quick', '--out', out, '--json'], c.io);
+    expect(code, c.err.join('\n')).toBe(0);
+    const last = JSON.parse(c.out.at(-1)!) as {
+      results: { name: string; architecture: string; params: number; testPer: number }[];
+      model: string;
+    };
+    expect(Object.keys(last).sort()).toEqual(['model', 'results']);
+    expect(last.results).toHaveLength(3);
+    expect(last.results[0]!.name).toMatch(/search/);
+    expect(last.results[1]!.architecture).toBe(Array(4).fill('tdnn-C1D1Nln').join(' '));
+    expect(last.results[2]!.architecture).toBe(Array(4).fill('tdnn-C2D2Nln').join(' '));
+    for (const r of last.results) {
+      expect(Object.keys(r).sort()).toEqual(['architecture', 'name', 'params', 'testPer']);
+      expect(r.testPer).toBeGreaterThanOrEqual(0);
+      expect(r.architecture.split(' ')).toHaveLength(4);
+    }
+    // Parameter counts in closed form: TDNN (2C+1)*in*out + out + LayerNorm 2*out; the fixed stride-3
+    // TDNN 3*128*128 + 3*128; the output linear 128*41 + 41.
+    const tdnn = (c: number, i: number) => (2 * c + 1) * i * 128 + 3 * 128;
+    const fixed = 3 * 128 * 128 + 3 * 128 + 128 * 41 + 41;
+    expect(last.results[1]!.params).toBe(tdnn(1, 120) + 3 * tdnn(1, 128) + fixed);
+    expect(last.results[2]!.params).toBe(tdnn(2, 120) + 3 * tdnn(2, 128) + fixed);
+    expect(path.isAbsolute(last.model)).toBe(true);
+    expect(existsSync(path.join(last.model, 'model.json'))).toBe(true);
+    // The table is printed above the JSON line, searched model first.
+    expect(c.out.join('\n')).toContain(formatResults(last.results));
+    expect(c.err.some((l) => /^derived architecture: (tdnn-C\dD\dNln ?){4}$/.test(l))).toBe(true);
+    // The run directory holds every stage and a report with the architecture drawing.
+    for (const f of [
+      'warmup/best.ckpt',
+      'search/architecture.json',
+      'search/steps.jsonl',
+      'retrain/weights.ckpt',
+      'baseline-small/model.json',
+      'results.json',
+    ]) {
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+    }
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="architecture"');
+    expect(html).toContain('id="arch-probs-node-3"');
+
+    // Decode the searched model's test set through the CLI, machine-readable.
+    const d = capture();
+    expect(
+      await main(
+        [
+          '--backend',
+          'wasm',
+          'decode',
+          '--model',
+          last.model,
+          '--data',
+          path.join(corpus, 'test'),
+          '--max-utts',
+          '24',
+          '--json',
+        ],
+        d.io,
+      ),
+    ).toBe(0);
+    const dec = JSON.parse(d.out[0]!);
+    expect(Object.keys(dec).sort()).toEqual(['oov', 'per', 'utterances']);
+    expect(dec.utterances).toBe(24);
+    expect(dec.oov).toBe(0);
+    expect(dec.per).toBeCloseTo(last.results[0]!.testPer, 10);
+
+    // A rerun resumes every finished stage instead of training again, and prints the same results.
+    const again = capture();
+    expect(await main(['--backend', 'wasm', 'demo', '--quick', '--out', out, '--json'], again.io)).toBe(0);
+    expect(JSON.parse(again.out.at(-1)!)).toEqual(last);
+  }, 300_000);
+});
+
+describe('demo helpers', () => {
+  it('picks the smallest and largest TDNN by weights, then context', () => {
+    expect(baselineOps(['tdnn-C2D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D2Nln', 'tdnn-C1D1Nln'])).toEqual({
+      small: 'tdnn-C1D1Nln',
+      large: 'tdnn-C2D2Nln',
+    });
+  });
+});
