@@ -97,6 +97,10 @@ async function main(): Promise<void> {
   const ctcStep = timeGrad((x) => ctcLoss(x, targets, lengths));
   const kernel = () =>
     ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, true);
+  const denominator3 = buildDenominatorGraph(estimatePhoneLm(train, { order: 3 }), { numClasses: C });
+  const kernel3 = () =>
+    ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator3, 0.01, true);
+  const ker3: number[] = [];
   const crf: number[] = [];
   const ctc: number[] = [];
   const ker: number[] = [];
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
       [crfStep, crf],
       [ctcStep, ctc],
       [kernel, ker],
+      [kernel3, ker3],
     ] as const) {
       const s = performance.now();
       fn();
@@ -130,6 +135,12 @@ async function main(): Promise<void> {
       ms(median(ker)),
       Math.round(frames / (median(ker) / 1000)),
       (median(ker) / median(ctc)).toFixed(2),
+    ],
+    [
+      `kernel only, 3-gram LM (${denominator3.numLmStates} LM states, ${denominator3.arcFrom.length} arcs)`,
+      ms(median(ker3)),
+      Math.round(frames / (median(ker3) / 1000)),
+      (median(ker3) / median(ctc)).toFixed(2),
     ],
   ];
   const sizes = lm.ngrams.map((t, n) => `${n + 1}-grams ${t.size}`).join(', ');

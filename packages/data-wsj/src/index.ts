@@ -32,6 +32,13 @@ export { type ReadObjectOptions, readMatrix, readObject } from './read-matrix.ts
 export { compareC, parseTable, readTable, type TableLine } from './read-table.ts';
 export { type MatrixRange, PipeNotAllowedError, type PipeOptions, parseRxspec } from './rxspecifier.ts';
 export { mulberry32, seededShuffle } from './seeded-random.ts';
+export {
+  type PaddedFeatures,
+  type SpecAugmentOptions,
+  type SpecAugmentResult,
+  specAugment,
+  type UtteranceMasks,
+} from './spec-augment.ts';
 export { type Batch, SpeechDataset, type SpeechDatasetOptions } from './speech-dataset.ts';
 export { spliceFrames } from './splice-frames.ts';
 export { type ArkEntry, isMatrix, isVector, type KaldiValue, type Matrix, type Vector } from './types.ts';

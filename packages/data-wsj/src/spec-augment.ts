@@ -99,7 +99,7 @@ export function specAugment(batch: PaddedFeatures, options: SpecAugmentOptions):
   if (groups < 1 || D % groups !== 0)
     throw new Error(`specAugment: option freqGroups (${groups}) must be >= 1 and divide dim ${D}`);
   const block = D / groups;
-  if (freqMaskWidth > block)
+  if (freqMasks > 0 && freqMaskWidth > block)
     throw new Error(`specAugment: option freqMaskWidth (${freqMaskWidth}) exceeds the ${block} bins of a block`);
 
   const rand = mulberry32(options.seed);
