@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, useBackend } from '../../../test/backends';
-import type { ArpaModel } from './arpa-model';
+import { type ArpaModel, parseArpa } from './arpa-model';
 import { ctcCrfForwardBackward, ctcCrfLoss } from './ctc-crf-loss';
 import { CtcInputError, ctcLoss } from './ctc-loss';
 import { denominatorForwardBackward } from './denominator-forward-backward';
 import { buildDenominatorGraph, DenominatorGraphError } from './denominator-graph';
 import { estimatePhoneLm } from './phone-lm';
+import { formatArpa } from './write-arpa';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -129,6 +130,25 @@ describe('ctcCrfLoss against brute force', () => {
       }
     });
   }
+
+  it('a graph rebuilt from the written ARPA file (-99 for log10(0)) matches the in-memory one', () => {
+    for (const discount of [0, 0.3]) {
+      const lm = estimatePhoneLm(LM_DATA, { order: 3, discount, minHistoryCount: 1 });
+      const a = buildDenominatorGraph(lm, { numClasses: 4 });
+      const b = buildDenominatorGraph(parseArpa(formatArpa(lm)), { numClasses: 4 });
+      expect([b.numLmStates, b.numLabelStates, b.arcFrom.length]).toEqual([
+        a.numLmStates,
+        a.numLabelStates,
+        a.arcFrom.length,
+      ]);
+      // state and arc numbering follow the table order, which the file sorts
+      const sorted = (x: Float64Array) => Float64Array.from(x).sort();
+      expect(sorted(b.arcLogProb)).toBeAllclose(sorted(a.arcLogProb), { rtol: 1e-7, atol: 1e-7 });
+      expect(sorted(b.finalLogProb)).toBeAllclose(sorted(a.finalLogProb), { rtol: 1e-7, atol: 1e-7 });
+      for (const t of [[1, 2, 3], [3, 3, 1], [2]])
+        expect(b.sequenceLogProb(t)).toBeCloseTo(a.sequenceLogProb(t), 6);
+    }
+  });
 
   it('a zero-frame utterance with an empty target scores log P(</s> | <s>) on both sides', () => {
     const lm = estimatePhoneLm([[], [1, 2]], { order: 2 });

@@ -3,6 +3,13 @@
 // allocation, and a pipe's buffer only grows as bytes actually arrive. One buffer is reused for the
 // whole input, and large payloads are read straight into their destination, so parsing an ark costs
 // little more than reading it.
+//
+// Payloads (the float data of FM/DM/FV/DV) leave the reader in one of three ways (`payloadMode`):
+// - 'copy': a fresh array per payload (random access, pipes, bytes owned by the caller);
+// - 'slab': a view into the buffer itself, which becomes a slab: once a view is handed out the buffer
+//   is never written again, the next fill allocates a new one. The file is read once, straight into
+//   the memory the caller keeps; views stay valid forever (and keep their slab alive);
+// - 'reuse': a view into the reused buffer, valid only until the reader moves on (streaming).
 import { type FileHandle, open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { KaldiFormatError, showBytes } from './kaldi-format-error.ts';
@@ -11,6 +18,15 @@ import { KaldiFormatError, showBytes } from './kaldi-format-error.ts';
 export const SEQUENTIAL_CHUNK = 1 << 20;
 /** Buffer size for random access (scp gets): payloads larger than half of it are read directly. */
 export const RANDOM_ACCESS_CHUNK = 1 << 16;
+
+/** Size of the slabs that sequential readers in 'slab' mode carve payloads from. */
+export const SLAB_SIZE = 1 << 22;
+/** Payloads smaller than this are copied into their own array even in 'slab' mode, so a few small
+ * vectors never keep a whole slab alive. */
+export const SLAB_MIN_PAYLOAD = 1024;
+
+/** How {@link ByteReader.take} hands out payload bytes (see the file comment). */
+export type PayloadMode = 'copy' | 'slab' | 'reuse';
 
 /** Reads up to `len` bytes into `into` at `at`; resolves 0 at the end of the input. */
 type Source = (into: Uint8Array, at: number, len: number) => Promise<number>;
@@ -21,9 +37,15 @@ export class ByteReader {
   buf: Buffer;
   /** Read position in `buf`. */
   pos = 0;
+  /** How {@link take} returns payloads; readers over caller-owned bytes always copy. */
+  payloadMode: PayloadMode = 'copy';
   private store: Buffer;
   private base: number;
   private eof: boolean;
+  /** Bytes `[0, pinned)` of `store` back views handed out in 'slab' mode: never overwrite them. */
+  private pinned = 0;
+  private readonly external: boolean;
+  private readonly chunk: number;
 
   constructor(
     private readonly source: Source,
@@ -38,8 +60,11 @@ export class ByteReader {
     chunk = SEQUENTIAL_CHUNK,
   ) {
     this.base = start;
+    this.external = initial !== undefined;
+    this.chunk = chunk;
     this.store =
-      initial ?? Buffer.allocUnsafe(end === undefined ? 1 << 16 : Math.max(1, Math.min(chunk, end - start)));
+      initial ??
+      Buffer.allocUnsafeSlow(end === undefined ? 1 << 16 : Math.max(1, Math.min(chunk, end - start)));
     this.buf = initial ?? this.store.subarray(0, 0);
     this.eof = initial !== undefined;
   }
@@ -62,7 +87,15 @@ export class ByteReader {
     const want = this.end !== undefined ? Math.min(n, this.end - this.offset) : n;
     const left = this.buf.length - this.pos;
     let store = this.store;
-    if (this.end !== undefined && store.length < want) store = Buffer.allocUnsafe(want);
+    if (this.pinned > 0) {
+      // 'slab' mode: the old buffer backs live views; start a new slab (files: never past the end).
+      const size =
+        this.end === undefined
+          ? Math.max(store.length, 1 << 16)
+          : Math.max(want, Math.min(SLAB_SIZE, this.end - this.offset));
+      store = Buffer.allocUnsafeSlow(size);
+      this.pinned = 0;
+    } else if (this.end !== undefined && store.length < want) store = Buffer.allocUnsafeSlow(want);
     this.buf.copy(store, 0, this.pos, this.buf.length);
     this.base += this.pos;
     this.pos = 0;
@@ -140,6 +173,45 @@ export class ByteReader {
       filled += got;
       this.base += got;
     }
+  }
+
+  /**
+   * Consumes the next `n` bytes (a payload) and returns them with a byteOffset that is a multiple
+   * of `align` (4 or 8, so a Float32Array/Float64Array can view them), as {@link payloadMode} says:
+   * a fresh array ('copy'), a view into a slab that is never reused ('slab'), or a view into the
+   * reused buffer that is valid only until the next read from this reader ('reuse'). Throws like
+   * {@link need} when the input is too short, before allocating anything for a file.
+   */
+  async take(n: number, align: number, what: string): Promise<Uint8Array> {
+    const mode = this.external ? 'copy' : this.payloadMode;
+    if (mode === 'copy' || (mode === 'slab' && n < SLAB_MIN_PAYLOAD)) {
+      // Files: a size past the end throws before allocating. Pipes: buffer the bytes first (the
+      // buffer only grows as data arrives), so a lying header cannot force a huge allocation.
+      if (this.end === undefined || this.offset + n > this.end) await this.need(n, what);
+      const out = new Uint8Array(Buffer.allocUnsafeSlow(n).buffer, 0, n);
+      await this.readInto(out, what);
+      return out;
+    }
+    // After a fill the unread bytes start at index 0 of a fresh or compacted buffer (aligned).
+    if (this.buf.length - this.pos < n) await this.need(n, what);
+    let at = this.pos;
+    const k = (this.buf.byteOffset + at) % align;
+    if (k !== 0) {
+      if (at - k < this.pinned) {
+        // Cannot happen inside an ark (a key and a header precede every payload); stay safe anyway.
+        const out = new Uint8Array(n);
+        out.set(this.buf.subarray(at, at + n));
+        this.pos += n;
+        return out;
+      }
+      // Slide the payload back over its already parsed header bytes to an aligned start.
+      this.buf.copyWithin(at - k, at, at + n);
+      at -= k;
+    }
+    const view = new Uint8Array(this.buf.buffer, this.buf.byteOffset + at, n);
+    this.pos += n;
+    if (mode === 'slab') this.pinned = this.pos;
+    return view;
   }
 
   /** True at the end of the input. */

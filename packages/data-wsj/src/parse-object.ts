@@ -44,19 +44,23 @@ async function readToken(r: ByteReader): Promise<string> {
   );
 }
 
-/** Reads `n` little-endian floats into a fresh array (not zero-filled first: every byte is written). */
+/**
+ * Reads `n` little-endian floats: a fresh array, or a view the reader's {@link ByteReader.payloadMode}
+ * allows (never zero-filled first: every byte is written).
+ */
 async function readFloats(
   r: ByteReader,
   n: number,
   bytesPer: 4 | 8,
   what: string,
 ): Promise<Float32Array | Float64Array> {
-  // Files: a size past the end throws before allocating. Pipes: buffer the bytes first (the buffer
-  // only grows as data arrives), so a lying header cannot force a huge allocation.
+  if (LITTLE) {
+    const b = await r.take(n * bytesPer, bytesPer, what);
+    return bytesPer === 4 ? new Float32Array(b.buffer, b.byteOffset, n) : new Float64Array(b.buffer, b.byteOffset, n);
+  }
   if (r.end === undefined || r.offset + n * bytesPer > r.end) await r.need(n * bytesPer, what);
   const raw = Buffer.allocUnsafeSlow(n * bytesPer);
   await r.readInto(raw, what);
-  if (LITTLE) return bytesPer === 4 ? new Float32Array(raw.buffer, 0, n) : new Float64Array(raw.buffer, 0, n);
   const out = bytesPer === 4 ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = bytesPer === 4 ? raw.readFloatLE(4 * i) : raw.readDoubleLE(8 * i);
   return out;

@@ -9,3 +9,11 @@ export type { ReadWavOptions, Wav } from './read-wav';
 export { readWav } from './read-wav';
 export type { ResampleOptions } from './resample';
 export { resample } from './resample';
+export { parseFbankConf, readFbankConf } from './fbank-conf';
+export { perturbSpeed } from './perturb-speed';
+export {
+  type SpeedPerturbDataDirOptions,
+  type SpeedPerturbSummary,
+  speedPerturbDataDir,
+  speedPrefix,
+} from './speed-perturb-data-dir';

@@ -35,11 +35,15 @@ const THREADS_PROBE = new Uint8Array([
   16, 2, 0, 26, 11,
 ]);
 
+// Node has the WebAssembly global, but @types/node 20 does not declare it (only lib.dom does).
+const wasmApi = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } })
+  .WebAssembly;
+
 /** Why wasm threads cannot run in this process, as one line, or undefined when they can. */
 export function wasmThreadsProblem(): string | undefined {
   if (typeof SharedArrayBuffer !== 'function') return 'SharedArrayBuffer is not available in this runtime';
   try {
-    if (!WebAssembly.validate(THREADS_PROBE)) return 'this runtime does not support WebAssembly threads';
+    if (!wasmApi.validate(THREADS_PROBE)) return 'this runtime does not support WebAssembly threads';
   } catch (err) {
     return `WebAssembly threads check failed: ${(err as Error).message}`;
   }

@@ -1,0 +1,274 @@
+// Data-dir level speed perturbation, as Kaldi's utils/data/perturb_data_dir_speed_3way.sh followed
+// by steps/make_fbank.sh and steps/compute_cmvn_stats.sh: ids `sp<F>-<utt>` / `sp<F>-<spk>` (factor
+// 1 keeps the originals), tables sorted in C order, features CM-compressed, CMVN per speaker.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  compareC,
+  loadScp,
+  type Matrix,
+  PipeNotAllowedError,
+  parseRxspec,
+  readTable,
+  writeArk,
+} from '@stnas/data-wsj';
+import { computeCmvnStats } from './cmvn-stats';
+import { type FbankOptions, fbank } from './fbank';
+import { readFbankConf } from './fbank-conf';
+import { perturbSpeed } from './perturb-speed';
+import { readWav } from './read-wav';
+
+/** Options of {@link speedPerturbDataDir}. */
+export interface SpeedPerturbDataDirOptions {
+  /** Source Kaldi data dir with `wav.scp` (WAV files) and `utt2spk`; `text`, `spk2gender` copied when present. */
+  data: string;
+  /** Output data dir (replaced atomically when complete). */
+  out: string;
+  /** Speed factors; [0.9, 1.0, 1.1]. Factor 1 keeps the original ids. */
+  factors?: number[];
+  /**
+   * Fbank options or the path of a Kaldi fbank.conf; by default the first of `<data>/conf/fbank.conf`,
+   * `<data>/fbank.conf`, `<data>/../fbank.conf` and `<data>/../conf/fbank.conf` that exists.
+   */
+  fbankConfig?: string | FbankOptions;
+  /** Run `cmd |` entries of wav.scp through `sh -c`; off by default. */
+  allowPipes?: boolean;
+  /** Seed of the dither noise, mixed with each output utterance id; 0. */
+  seed?: number;
+  /** Progress callback. */
+  log?: (line: string) => void;
+}
+
+/** What {@link speedPerturbDataDir} wrote. */
+export interface SpeedPerturbSummary {
+  utterances: number;
+  speakers: number;
+  frames: number;
+  seconds: number;
+  /** The fbank options used (also written to `<out>/fbank.conf`). */
+  fbank: FbankOptions;
+}
+
+/** Kaldi's id prefix for a speed factor: `sp0.9-`, `sp1.1-`; '' for 1. */
+export function speedPrefix(factor: number): string {
+  return factor === 1 ? '' : `sp${String(factor)}-`;
+}
+
+const lines = (xs: string[]) => (xs.length ? `${xs.join('\n')}\n` : '');
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const CONF_KEYS: Array<[keyof FbankOptions, string]> = [
+  ['sampleFrequency', 'sample-frequency'],
+  ['frameLength', 'frame-length'],
+  ['frameShift', 'frame-shift'],
+  ['preemphCoeff', 'preemphasis-coefficient'],
+  ['removeDcOffset', 'remove-dc-offset'],
+  ['windowType', 'window-type'],
+  ['blackmanCoeff', 'blackman-coeff'],
+  ['snipEdges', 'snip-edges'],
+  ['roundToPowerOfTwo', 'round-to-power-of-two'],
+  ['dither', 'dither'],
+  ['numMelBins', 'num-mel-bins'],
+  ['lowFreq', 'low-freq'],
+  ['highFreq', 'high-freq'],
+  ['useEnergy', 'use-energy'],
+  ['useLogFbank', 'use-log-fbank'],
+  ['usePower', 'use-power'],
+  ['rawEnergy', 'raw-energy'],
+  ['htkCompat', 'htk-compat'],
+  ['energyFloor', 'energy-floor'],
+];
+
+function resolveFbank(data: string, config: string | FbankOptions | undefined): FbankOptions {
+  if (config !== undefined && typeof config !== 'string') return { ...config };
+  if (typeof config === 'string') {
+    if (!existsSync(config)) throw new Error(`speedPerturbDataDir: fbankConfig ${config} does not exist`);
+    return readFbankConf(config);
+  }
+  const tried = [
+    path.join(data, 'conf', 'fbank.conf'),
+    path.join(data, 'fbank.conf'),
+    path.join(data, '..', 'fbank.conf'),
+    path.join(data, '..', 'conf', 'fbank.conf'),
+  ];
+  const found = tried.find((f) => existsSync(f));
+  if (!found)
+    throw new Error(
+      `speedPerturbDataDir: no fbank config given and none found (tried ${tried.join(', ')}); pass fbankConfig`,
+    );
+  return readFbankConf(found);
+}
+
+async function runPipe(command: string, where: string): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+    });
+    child.on('error', (e) => reject(new Error(`${where}: cannot run ${JSON.stringify(command)}: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`${where}: ${JSON.stringify(command)} exited with ${code}: ${err.trim().slice(0, 300)}`));
+    });
+  });
+}
+
+/**
+ * Writes speed-perturbed copies of a data dir (`wav.scp` of WAV files, relative to the data dir or
+ * absolute) to `out`: 40-dim-or-as-configured fbank (CM-compressed feats.ark/scp), per-speaker CMVN
+ * stats, and text/utt2spk/spk2utt/utt2num_frames/utt2dur/spk2gender with Kaldi's `sp<F>-` ids.
+ */
+export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Promise<SpeedPerturbSummary> {
+  const fn = 'speedPerturbDataDir';
+  const data = path.resolve(opts.data);
+  const out = path.resolve(opts.out);
+  const log = opts.log ?? (() => {});
+  const seed = opts.seed ?? 0;
+  const factors = opts.factors ?? [0.9, 1.0, 1.1];
+  if (!Array.isArray(factors) || factors.length === 0)
+    throw new Error(`${fn}: factors must be a non-empty list of speed factors, got ${JSON.stringify(factors)}`);
+  for (const f of factors) perturbSpeed([], f); // validates each factor
+  if (new Set(factors).size !== factors.length)
+    throw new Error(`${fn}: factors ${JSON.stringify(factors)} repeat a value`);
+  if (out === data) throw new Error(`${fn}: out must differ from data (${data})`);
+  for (const f of ['wav.scp', 'utt2spk'])
+    if (!existsSync(path.join(data, f))) throw new Error(`${fn}: ${path.join(data, f)} is missing`);
+  const fb = resolveFbank(data, opts.fbankConfig);
+  const rate = fb.sampleFrequency ?? 16000;
+
+  const wavScp = path.join(data, 'wav.scp');
+  const wav = await readTable(wavScp);
+  const utt2spk = new Map((await readTable(path.join(data, 'utt2spk'))).map((l) => [l.key, l.value]));
+  for (const l of wav)
+    if (!utt2spk.has(l.key)) throw new Error(`${wavScp}:${l.line}: utterance ${l.key} is not in utt2spk`);
+  const wavUtts = new Set(wav.map((l) => l.key));
+  for (const u of utt2spk.keys())
+    if (!wavUtts.has(u)) throw new Error(`${path.join(data, 'utt2spk')}: utterance ${u} has no wav.scp entry`);
+  const readOptional = async (f: string) =>
+    existsSync(path.join(data, f))
+      ? new Map((await readTable(path.join(data, f), { allowEmptyValue: true })).map((l) => [l.key, l.value]))
+      : undefined;
+  const text = await readOptional('text');
+  const spk2gender = await readOptional('spk2gender');
+
+  const feats = new Map<string, Matrix>();
+  const seconds = new Map<string, number>();
+  const newSpk = new Map<string, string>();
+  const origUtt = new Map<string, string>();
+  const origSpk = new Map<string, string>();
+  const t0 = performance.now();
+  for (const [i, l] of wav.entries()) {
+    const where = `${wavScp}:${l.line} (utterance ${l.key})`;
+    const spec = parseRxspec(l.value);
+    if (spec.range) throw new Error(`${where}: ranges are not allowed in wav.scp, found ${JSON.stringify(l.value)}`);
+    let bytes: Uint8Array;
+    if (spec.kind === 'pipe') {
+      if (!opts.allowPipes) throw new PipeNotAllowedError(l.value, where);
+      bytes = await runPipe(spec.command, where);
+    } else {
+      if (spec.offset !== undefined)
+        throw new Error(`${where}: expected a WAV file path, found an offset in ${JSON.stringify(l.value)}`);
+      const file = path.resolve(data, spec.path);
+      try {
+        bytes = await readFile(file);
+      } catch (e) {
+        throw new Error(`${where}: cannot read ${file}: ${(e as Error).message}`);
+      }
+    }
+    let w: ReturnType<typeof readWav>;
+    try {
+      w = readWav(bytes);
+    } catch (e) {
+      throw new Error(`${where}: ${(e as Error).message}`);
+    }
+    if (w.sampleRate !== rate)
+      throw new Error(`${where}: the audio is ${w.sampleRate} Hz but the fbank config says --sample-frequency=${rate}`);
+    for (const f of factors) {
+      const p = speedPrefix(f);
+      const id = p + l.key;
+      const y = perturbSpeed(w.samples, f);
+      // sox writes 16-bit samples back: round and clip, as the perturbed wav file would hold them
+      for (let k = 0; k < y.length; k++) y[k] = Math.max(-32768, Math.min(32767, Math.round(y[k]!)));
+      const m = fbank(y, { ...fb, seed: (fnv1a(id) ^ seed) >>> 0 });
+      if (m.rows === 0) throw new Error(`${where}: ${y.length} samples at speed ${f} give no frames`);
+      feats.set(id, m);
+      seconds.set(id, y.length / rate);
+      newSpk.set(id, p + utt2spk.get(l.key)!);
+      origUtt.set(id, l.key);
+      origSpk.set(p + utt2spk.get(l.key)!, utt2spk.get(l.key)!);
+    }
+    if ((i + 1) % 100 === 0)
+      log(`${fn}: ${i + 1}/${wav.length} utterances (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+
+  const utts = [...feats.keys()].sort(compareC);
+  const spk2utt = new Map<string, string[]>();
+  for (const u of utts) {
+    const s = newSpk.get(u)!;
+    spk2utt.set(s, [...(spk2utt.get(s) ?? []), u]);
+  }
+  const spks = [...spk2utt.keys()].sort(compareC);
+  const tmp = `${out}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    await writeArk(
+      path.join(tmp, 'feats.ark'),
+      utts.map((u) => ({ key: u, value: feats.get(u)! })),
+      { compress: 'CM' },
+    );
+    // CMVN over the stored (compressed) features, as compute-cmvn-stats reads feats.scp
+    const scp = await loadScp(path.join(tmp, 'feats.scp'));
+    const cmvn: Array<{ key: string; value: Matrix }> = [];
+    try {
+      for (const s of spks) {
+        const ms: Matrix[] = [];
+        for (const u of spk2utt.get(s)!) ms.push(await scp.getMatrix(u));
+        cmvn.push({ key: s, value: computeCmvnStats(ms) });
+      }
+    } finally {
+      await scp.close();
+    }
+    await writeArk(path.join(tmp, 'cmvn.ark'), cmvn);
+    if (text)
+      await writeFile(
+        path.join(tmp, 'text'),
+        lines(utts.filter((u) => text.has(origUtt.get(u)!)).map((u) => `${u} ${text.get(origUtt.get(u)!)}`.trimEnd())),
+      );
+    await writeFile(path.join(tmp, 'utt2spk'), lines(utts.map((u) => `${u} ${newSpk.get(u)}`)));
+    await writeFile(path.join(tmp, 'spk2utt'), lines(spks.map((s) => `${s} ${spk2utt.get(s)!.join(' ')}`)));
+    await writeFile(path.join(tmp, 'utt2num_frames'), lines(utts.map((u) => `${u} ${feats.get(u)!.rows}`)));
+    await writeFile(path.join(tmp, 'utt2dur'), lines(utts.map((u) => `${u} ${seconds.get(u)!.toFixed(4)}`)));
+    if (spk2gender) {
+      const g = (s: string) => spk2gender.get(origSpk.get(s)!);
+      await writeFile(path.join(tmp, 'spk2gender'), lines(spks.filter((s) => g(s)).map((s) => `${s} ${g(s)}`)));
+    }
+    const conf = CONF_KEYS.filter(([k]) => fb[k] !== undefined).map(([k, name]) => `--${name}=${String(fb[k])}`);
+    await writeFile(path.join(tmp, 'fbank.conf'), lines(conf));
+    const old = `${out}.old-${process.pid}`;
+    if (existsSync(out)) await rename(out, old);
+    await rename(tmp, out);
+    await rm(old, { recursive: true, force: true });
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  log(`${fn}: wrote ${utts.length} utterances of ${spks.length} speakers to ${out}`);
+  return {
+    utterances: utts.length,
+    speakers: spks.length,
+    frames: utts.reduce((n, u) => n + feats.get(u)!.rows, 0),
+    seconds: utts.reduce((n, u) => n + seconds.get(u)!, 0),
+    fbank: fb,
+  };
+}
