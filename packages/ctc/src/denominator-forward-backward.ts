@@ -215,7 +215,7 @@ class DenWorkspace {
         }
         for (let a = 0; a < A; a++) {
           const x = arcExclude[a]!;
-          if (x >= 0) beta[G + x]! -= 0;
+          if (x >= 0) beta[G + x]! -= arcP[a]! * v[G + arcTo[a]!]!;
         }
       }
       // occupancy gamma_t = alpha_t beta_t / z, accumulated per class (negative betas are rounding)

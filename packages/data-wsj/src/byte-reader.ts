@@ -15,7 +15,7 @@ import type { Readable } from 'node:stream';
 import { KaldiFormatError, showBytes } from './kaldi-format-error.ts';
 
 /** Buffer size for sequential reads of whole arks (fewer, larger reads). */
-export const SEQUENTIAL_CHUNK = 1 << 20;
+export const SEQUENTIAL_CHUNK = 1 << 22;
 /** Buffer size for random access (scp gets): payloads larger than half of it are read directly. */
 export const RANDOM_ACCESS_CHUNK = 1 << 16;
 

@@ -15,7 +15,7 @@ export interface ParseOptions {
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 async function readInt32(r: ByteReader, what: string): Promise<number> {
-  await r.need(5, `\\x04 then an int32 ${what}`);
+  if (r.available < 5) await r.need(5, `\\x04 then an int32 ${what}`);
   if (r.buf[r.pos] !== 4) await r.fail(`\\x04 (size of an int32) before ${what}`);
   const v = r.buf.readInt32LE(r.pos + 1);
   r.pos += 5;
@@ -26,7 +26,7 @@ async function readToken(r: ByteReader): Promise<string> {
   const start = r.offset;
   let tok = '';
   for (let i = 0; i < 8; i++) {
-    if (!(await r.fill(1))) break;
+    if (!(r.available >= 1 || (await r.fill(1)))) break;
     const b = r.buf[r.pos]!;
     if (b === 0x20) {
       r.pos++;
@@ -72,7 +72,7 @@ function checkDim(r: ByteReader, v: number, what: string, at: number): void {
 
 /** Parses a binary object; the reader is just after `\0B`. */
 export async function parseBinary(r: ByteReader): Promise<KaldiValue> {
-  await r.need(1, 'a type token or \\x04');
+  if (r.available < 1) await r.need(1, 'a type token or \\x04');
   if (r.buf[r.pos] === 4) {
     // int32 vector: no token, `\x04 n` then n times `\x04 int32` (kaldi BasicVectorHolder).
     const at = r.offset;
@@ -119,7 +119,7 @@ export async function parseBinary(r: ByteReader): Promise<KaldiValue> {
     case 'CM2':
     case 'CM3': {
       const at = r.offset;
-      await r.need(16, `the ${tok} header (min, range, rows, cols)`);
+      if (r.available < 16) await r.need(16, `the ${tok} header (min, range, rows, cols)`);
       const minValue = r.buf.readFloatLE(r.pos);
       const range = r.buf.readFloatLE(r.pos + 4);
       const rows = r.buf.readInt32LE(r.pos + 8);
@@ -187,9 +187,9 @@ function parseNumber(tok: string, r: ByteReader, at: number, integer: boolean): 
  * line (vector), `[ ]` (empty matrix), or `v v v` up to the end of the line (int32 vector).
  */
 export async function parseText(r: ByteReader, opts: ParseOptions = {}): Promise<KaldiValue> {
-  while ((await r.fill(1)) && isSpace(r.buf[r.pos]!)) r.pos++;
+  while ((r.available >= 1 || (await r.fill(1))) && isSpace(r.buf[r.pos]!)) r.pos++;
   const start = r.offset;
-  if (!(await r.fill(1)) || r.buf[r.pos] !== 0x5b /* [ */) {
+  if (!(r.available >= 1 || (await r.fill(1))) || r.buf[r.pos] !== 0x5b /* [ */) {
     // int32 vector: tokens to the end of the line.
     const nl = await findByte(r, 0x0a, 'a newline ending the int32 vector');
     const line = r.buf.toString('latin1', r.pos, nl);
@@ -203,8 +203,8 @@ export async function parseText(r: ByteReader, opts: ParseOptions = {}): Promise
   const body = r.buf.toString('latin1', r.pos + 1, close);
   r.pos = close + 1;
   // Consume the rest of the line after ']'.
-  while ((await r.fill(1)) && isSpace(r.buf[r.pos]!)) r.pos++;
-  if ((await r.fill(1)) && r.buf[r.pos] === 0x0a) r.pos++;
+  while ((r.available >= 1 || (await r.fill(1))) && isSpace(r.buf[r.pos]!)) r.pos++;
+  if ((r.available >= 1 || (await r.fill(1))) && r.buf[r.pos] === 0x0a) r.pos++;
   const Arr = opts.textPrecision === 'float64' ? Float64Array : Float32Array;
   if (!body.includes('\n')) {
     const toks = body.split(/[ \t\r]+/).filter((t) => t.length > 0);
@@ -239,11 +239,11 @@ export async function parseText(r: ByteReader, opts: ParseOptions = {}): Promise
 
 /** Parses one object, binary (`\0B`) or text, at the reader position. */
 export async function parseObject(r: ByteReader, opts: ParseOptions = {}): Promise<KaldiValue> {
-  if ((await r.fill(2)) && r.buf[r.pos] === 0 && r.buf[r.pos + 1] === 0x42) {
+  if ((r.available >= 2 || (await r.fill(2))) && r.buf[r.pos] === 0 && r.buf[r.pos + 1] === 0x42) {
     r.pos += 2;
     return parseBinary(r);
   }
-  if (!(await r.fill(1))) await r.fail('a value (binary \\0B or text)');
+  if (!(r.available >= 1 || (await r.fill(1)))) await r.fail('a value (binary \\0B or text)');
   if (r.buf[r.pos] === 0) await r.fail('\\0B (binary marker)');
   return parseText(r, opts);
 }
@@ -254,13 +254,13 @@ export async function parseObject(r: ByteReader, opts: ParseOptions = {}): Promi
  * Returns null at a clean end of input.
  */
 export async function parseKey(r: ByteReader): Promise<string | null> {
-  while ((await r.fill(1)) && (isSpace(r.buf[r.pos]!) || r.buf[r.pos] === 0x0a)) r.pos++;
-  if (!(await r.fill(1))) return null;
+  while ((r.available >= 1 || (await r.fill(1))) && (isSpace(r.buf[r.pos]!) || r.buf[r.pos] === 0x0a)) r.pos++;
+  if (!(r.available >= 1 || (await r.fill(1)))) return null;
   const start = r.offset;
   const bytes: number[] = [];
   const shown = () => JSON.stringify(Buffer.from(bytes.slice(0, 64)).toString('utf8'));
   for (;;) {
-    if (!(await r.fill(1)))
+    if (!(r.available >= 1 || (await r.fill(1))))
       throw new KaldiFormatError(r.name, start, `a value after key ${shown()}`, 'end of input');
     const b = r.buf[r.pos]!;
     if (b === 0x20 || b === 0x09) {
@@ -284,7 +284,7 @@ export async function parseKey(r: ByteReader): Promise<string | null> {
     r.pos++;
   }
   const key = Buffer.from(bytes).toString('utf8');
-  if (!(await r.fill(1)))
+  if (!(r.available >= 1 || (await r.fill(1))))
     throw new KaldiFormatError(r.name, r.offset, `a value after key ${JSON.stringify(key)}`, 'end of input');
   return key;
 }

@@ -4,11 +4,23 @@ import { openRx, type PipeOptions, parseRxspec, stripArkPrefix } from './rxspeci
 import type { ArkEntry, KaldiValue } from './types.ts';
 
 /** Options for {@link readArk}. */
-export interface ReadArkOptions extends PipeOptions, ParseOptions {}
+export interface ReadArkOptions extends PipeOptions, ParseOptions {
+  /**
+   * Streaming mode: float matrices and vectors are views into the reader's buffer, valid only until
+   * the next iteration (like Kaldi's SequentialTableReader::Value() until Next()). Convert or copy
+   * each value before asking for the next one. Default false: every value owns its data.
+   */
+  reuse?: boolean;
+}
 
 /** Iterates the entries of an already opened reader (an ark body); closes it at the end. */
-export async function* readArkFrom(r: ByteReader, opts: ParseOptions = {}): AsyncGenerator<ArkEntry> {
+export async function* readArkFrom(
+  r: ByteReader,
+  opts: ParseOptions & { reuse?: boolean } = {},
+): AsyncGenerator<ArkEntry> {
   let ok = false;
+  // Files: payloads are carved from slabs the file is read into (owned, no second copy).
+  r.payloadMode = opts.reuse ? 'reuse' : r.end !== undefined ? 'slab' : 'copy';
   try {
     for (;;) {
       const key = await parseKey(r);
@@ -27,6 +39,12 @@ export async function* readArkFrom(r: ByteReader, opts: ParseOptions = {}): Asyn
  * Iterates `{ key, value }` over a binary or text ark (`FM`/`DM` matrices, `FV`/`DV` vectors,
  * `CM`/`CM2`/`CM3` compressed matrices decompressed as Kaldi does, int32 vectors). `path` may carry
  * an `ark:` prefix; `cmd |` runs only with `allowPipes: true`.
+ *
+ * By default every value owns its data: binary float payloads of a file are typed-array views into
+ * large slabs the file was read into (aligned, valid forever; a slab stays alive while any of its
+ * views does), so `data.buffer` may be shared; use `data.byteOffset`/`data.byteLength`. With
+ * `reuse: true` binary float payloads are views valid only until the next iteration (see
+ * {@link ReadArkOptions.reuse}); compressed, text and int32 values are always freshly allocated.
  */
 export async function* readArk(path: string, opts: ReadArkOptions = {}): AsyncGenerator<ArkEntry> {
   const spec = stripArkPrefix(path);
