@@ -11,13 +11,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIdx = args.indexOf('--out');
-const demoOut = outIdx >= 0 ? path.resolve(args[outIdx + 1]) : path.join(os.tmpdir(), `stnas-results-demo-${quick ? 'quick' : 'full'}`);
+const demoOut =
+  outIdx >= 0
+    ? path.resolve(args[outIdx + 1])
+    : path.join(os.tmpdir(), `stnas-results-demo-${quick ? 'quick' : 'full'}`);
 const node = process.execPath;
 const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
 
 function torchVersion() {
   try {
-    return execFileSync('/usr/bin/python3', ['-c', 'import torch;print(torch.__version__)'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('/usr/bin/python3', ['-c', 'import torch;print(torch.__version__)'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
   } catch {
@@ -31,12 +36,24 @@ const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CP
 
 console.error(`== stnas demo${quick ? ' --quick' : ''} --out ${demoOut}`);
 const t0 = performance.now();
-const demo = spawnSync(node, [...tsx, path.join(root, 'packages/trainer/src/cli.ts'), 'demo', '--out', demoOut, '--json', ...(quick ? ['--quick'] : [])], {
-  cwd: root,
-  encoding: 'utf8',
-  stdio: ['ignore', 'pipe', 'inherit'],
-  maxBuffer: 1 << 26,
-});
+const demo = spawnSync(
+  node,
+  [
+    ...tsx,
+    path.join(root, 'packages/trainer/src/cli.ts'),
+    'demo',
+    '--out',
+    demoOut,
+    '--json',
+    ...(quick ? ['--quick'] : []),
+  ],
+  {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  },
+);
 const demoSeconds = (performance.now() - t0) / 1000;
 if (demo.status !== 0) {
   console.error(`stnas demo failed (exit ${demo.status})`);
@@ -44,7 +61,12 @@ if (demo.status !== 0) {
 }
 const lines = demo.stdout.trim().split('\n');
 const json = JSON.parse(lines.at(-1));
-const table = lines.slice(0, lines.findIndex((l) => l.startsWith('report: '))).join('\n');
+const table = lines
+  .slice(
+    0,
+    lines.findIndex((l) => l.startsWith('report: ')),
+  )
+  .join('\n');
 
 console.error('== search-step benchmark');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-results-'));
@@ -61,7 +83,10 @@ if (bench.status !== 0) {
 const step = JSON.parse(readFileSync(benchJson, 'utf8'));
 rmSync(tmp, { recursive: true, force: true });
 
-const rows = json.results.map((r) => `| ${r.name} | \`${r.architecture}\` | ${r.params.toLocaleString('en-US')} | ${(r.testPer * 100).toFixed(2)}% |`);
+const rows = json.results.map(
+  (r) =>
+    `| ${r.name} | \`${r.architecture}\` | ${r.params.toLocaleString('en-US')} | ${(r.testPer * 100).toFixed(2)}% |`,
+);
 const doc = `# Results
 
 Written by \`node scripts/results.mjs${quick ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 10)}: ${machine}; load average at start ${load}; torch ${torchVersion()}.

@@ -1,2 +1,3 @@
 export type { CorpusSplit, CorpusSplits } from './corpus-paths';
 export { corpusDir, corpusSplits, lexiconPath, unitsPath } from './corpus-paths';
+export { fliteTestDir } from './flite-test-dir';

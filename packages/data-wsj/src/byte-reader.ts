@@ -1,8 +1,8 @@
 // Buffered sequential reader over a file or a pipe. Parsers ask for `need(n)` bytes before reading
 // them; a file's size is known, so a header that claims more bytes than remain fails *before* any
-// allocation, and a pipe's buffer only grows as bytes actually arrive. One buffer is reused for the
-// whole input, and large payloads are read straight into their destination, so parsing an ark costs
-// little more than reading it.
+// allocation, and a pipe's buffer only grows as bytes actually arrive. Reads are large (4 MiB for
+// whole arks) and payloads are read straight into the memory they are returned in, so parsing an
+// ark costs little more than reading it.
 //
 // Payloads (the float data of FM/DM/FV/DV) leave the reader in one of three ways (`payloadMode`):
 // - 'copy': a fresh array per payload (random access, pipes, bytes owned by the caller);
@@ -20,7 +20,7 @@ export const SEQUENTIAL_CHUNK = 1 << 22;
 export const RANDOM_ACCESS_CHUNK = 1 << 16;
 
 /** Size of the slabs that sequential readers in 'slab' mode carve payloads from. */
-export const SLAB_SIZE = 1 << 22;
+export const SLAB_SIZE = Number(process.env.SLAB ?? 1 << 22);
 /** Payloads smaller than this are copied into their own array even in 'slab' mode, so a few small
  * vectors never keep a whole slab alive. */
 export const SLAB_MIN_PAYLOAD = 1024;
@@ -45,7 +45,6 @@ export class ByteReader {
   /** Bytes `[0, pinned)` of `store` back views handed out in 'slab' mode: never overwrite them. */
   private pinned = 0;
   private readonly external: boolean;
-  private readonly chunk: number;
 
   constructor(
     private readonly source: Source,
@@ -61,7 +60,6 @@ export class ByteReader {
   ) {
     this.base = start;
     this.external = initial !== undefined;
-    this.chunk = chunk;
     this.store =
       initial ??
       Buffer.allocUnsafeSlow(end === undefined ? 1 << 16 : Math.max(1, Math.min(chunk, end - start)));

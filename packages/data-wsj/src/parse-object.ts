@@ -56,7 +56,9 @@ async function readFloats(
 ): Promise<Float32Array | Float64Array> {
   if (LITTLE) {
     const b = await r.take(n * bytesPer, bytesPer, what);
-    return bytesPer === 4 ? new Float32Array(b.buffer, b.byteOffset, n) : new Float64Array(b.buffer, b.byteOffset, n);
+    return bytesPer === 4
+      ? new Float32Array(b.buffer, b.byteOffset, n)
+      : new Float64Array(b.buffer, b.byteOffset, n);
   }
   if (r.end === undefined || r.offset + n * bytesPer > r.end) await r.need(n * bytesPer, what);
   const raw = Buffer.allocUnsafeSlow(n * bytesPer);
@@ -254,7 +256,8 @@ export async function parseObject(r: ByteReader, opts: ParseOptions = {}): Promi
  * Returns null at a clean end of input.
  */
 export async function parseKey(r: ByteReader): Promise<string | null> {
-  while ((r.available >= 1 || (await r.fill(1))) && (isSpace(r.buf[r.pos]!) || r.buf[r.pos] === 0x0a)) r.pos++;
+  while ((r.available >= 1 || (await r.fill(1))) && (isSpace(r.buf[r.pos]!) || r.buf[r.pos] === 0x0a))
+    r.pos++;
   if (!(r.available >= 1 || (await r.fill(1)))) return null;
   const start = r.offset;
   const bytes: number[] = [];

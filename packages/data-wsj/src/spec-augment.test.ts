@@ -19,7 +19,14 @@ function makeBatch(lengths: number[], dim: number): PaddedFeatures {
 
 describe('specAugment', () => {
   const batch = makeBatch([100, 37, 64, 5], 120);
-  const opts = { freqMasks: 2, freqMaskWidth: 12, freqGroups: 3, timeMasks: 3, timeMaskWidth: 30, timeMaskRatio: 0.2 };
+  const opts = {
+    freqMasks: 2,
+    freqMaskWidth: 12,
+    freqGroups: 3,
+    timeMasks: 3,
+    timeMaskWidth: 30,
+    timeMaskRatio: 0.2,
+  };
 
   it('masks exactly the reported bands and spans and nothing else, within the requested bounds', () => {
     const widths = { f: new Set<number>(), t: new Set<number>() };
@@ -46,7 +53,9 @@ describe('specAugment', () => {
           for (let d = 0; d < D; d++) {
             const i = (b * T + t) * D + d;
             const masked =
-              t < len && (m.freq.some(([s, e]) => d % 40 >= s && d % 40 < e) || m.time.some(([s, e]) => t >= s && t < e));
+              t < len &&
+              (m.freq.some(([s, e]) => d % 40 >= s && d % 40 < e) ||
+                m.time.some(([s, e]) => t >= s && t < e));
             if (features[i] !== (masked ? 0 : batch.features[i])) wrong++;
           }
       }
@@ -117,11 +126,21 @@ describe('specAugment', () => {
 
   it('rejects bad options and inconsistent batches naming the argument', () => {
     expect(() => specAugment(batch, { seed: 1.5 })).toThrow(/option seed must be an integer/);
-    expect(() => specAugment(batch, { seed: 1, freqMasks: -1 })).toThrow(/option freqMasks must be a non-negative/);
-    expect(() => specAugment(batch, { seed: 1, timeMaskRatio: 2 })).toThrow(/timeMaskRatio must be in \[0, 1\]/);
-    expect(() => specAugment(batch, { seed: 1, freqGroups: 7 })).toThrow(/freqGroups \(7\) must be >= 1 and divide dim 120/);
-    expect(() => specAugment(batch, { seed: 1, freqMaskWidth: 200 })).toThrow(/freqMaskWidth \(200\) exceeds the 120 bins/);
-    expect(() => specAugment({ ...batch, dim: 40 }, { seed: 1 })).toThrow(/batch.features has 48000 values, expected/);
+    expect(() => specAugment(batch, { seed: 1, freqMasks: -1 })).toThrow(
+      /option freqMasks must be a non-negative/,
+    );
+    expect(() => specAugment(batch, { seed: 1, timeMaskRatio: 2 })).toThrow(
+      /timeMaskRatio must be in \[0, 1\]/,
+    );
+    expect(() => specAugment(batch, { seed: 1, freqGroups: 7 })).toThrow(
+      /freqGroups \(7\) must be >= 1 and divide dim 120/,
+    );
+    expect(() => specAugment(batch, { seed: 1, freqMaskWidth: 200 })).toThrow(
+      /freqMaskWidth \(200\) exceeds the 120 bins/,
+    );
+    expect(() => specAugment({ ...batch, dim: 40 }, { seed: 1 })).toThrow(
+      /batch.features has 48000 values, expected/,
+    );
     expect(() => specAugment({ ...batch, lengths: [100, 37, 64, 500] }, { seed: 1 })).toThrow(
       /batch.lengths\[3\] = 500 is not an integer in \[0, maxFrames 100\]/,
     );

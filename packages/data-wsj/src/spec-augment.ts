@@ -100,7 +100,9 @@ export function specAugment(batch: PaddedFeatures, options: SpecAugmentOptions):
     throw new Error(`specAugment: option freqGroups (${groups}) must be >= 1 and divide dim ${D}`);
   const block = D / groups;
   if (freqMasks > 0 && freqMaskWidth > block)
-    throw new Error(`specAugment: option freqMaskWidth (${freqMaskWidth}) exceeds the ${block} bins of a block`);
+    throw new Error(
+      `specAugment: option freqMaskWidth (${freqMaskWidth}) exceeds the ${block} bins of a block`,
+    );
 
   const rand = mulberry32(options.seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1)); // uniform in [lo, hi]
@@ -109,7 +111,9 @@ export function specAugment(batch: PaddedFeatures, options: SpecAugmentOptions):
   for (let b = 0; b < B; b++) {
     const len = lengths[b]!;
     if (!Number.isInteger(len) || len < 0 || len > T)
-      throw new Error(`specAugment: batch.lengths[${b}] = ${String(len)} is not an integer in [0, maxFrames ${T}]`);
+      throw new Error(
+        `specAugment: batch.lengths[${b}] = ${String(len)} is not an integer in [0, maxFrames ${T}]`,
+      );
     const base = b * T * D;
     const m: UtteranceMasks = { warp: { from: 0, to: 0 }, freq: [], time: [] };
     // time warp (needs room for the anchor: W < from < len - W)
@@ -124,7 +128,8 @@ export function specAugment(batch: PaddedFeatures, options: SpecAugmentOptions):
       const f0 = int(0, block - f);
       m.freq.push([f0, f0 + f]);
       for (let g = 0; g < groups; g++)
-        for (let t = 0; t < len; t++) out.fill(maskValue, base + t * D + g * block + f0, base + t * D + g * block + f0 + f);
+        for (let t = 0; t < len; t++)
+          out.fill(maskValue, base + t * D + g * block + f0, base + t * D + g * block + f0 + f);
     }
     const cap = Math.min(timeMaskWidth, Math.floor(ratio * len));
     for (let k = 0; k < timeMasks; k++) {
@@ -159,7 +164,6 @@ function warpUtterance(
     const a = s - i;
     const j = Math.min(i + 1, len - 1);
     const o = base + t * D;
-    for (let d = 0; d < D; d++)
-      dst[o + d] = (1 - a) * src[base + i * D + d]! + a * src[base + j * D + d]!;
+    for (let d = 0; d < D; d++) dst[o + d] = (1 - a) * src[base + i * D + d]! + a * src[base + j * D + d]!;
   }
 }

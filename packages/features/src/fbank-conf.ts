@@ -44,7 +44,9 @@ export function parseFbankConf(text: string, file = '<fbank.conf>'): FbankOption
     const name = m[1]!.replace(/_/g, '-');
     const known = KNOWN[name];
     if (!known)
-      throw new Error(`${where}: option --${name} is not supported by fbank (supported: ${Object.keys(KNOWN).join(', ')})`);
+      throw new Error(
+        `${where}: option --${name} is not supported by fbank (supported: ${Object.keys(KNOWN).join(', ')})`,
+      );
     const [key, kind] = known;
     const raw = (m[2] ?? (kind === 'boolean' ? 'true' : '')).trim();
     if (kind === 'boolean') {
@@ -53,7 +55,9 @@ export function parseFbankConf(text: string, file = '<fbank.conf>'): FbankOption
       out[key] = raw === 'true';
     } else if (kind === 'window') {
       if (!WINDOWS.includes(raw))
-        throw new Error(`${where}: --${name} expects one of ${WINDOWS.join(', ')}, found ${JSON.stringify(raw)}`);
+        throw new Error(
+          `${where}: --${name} expects one of ${WINDOWS.join(', ')}, found ${JSON.stringify(raw)}`,
+        );
       out[key] = raw as WindowType;
     } else {
       const v = Number(raw);

@@ -1,16 +1,16 @@
 export { computeCmvnStats } from './cmvn-stats';
 export type { FbankOptions } from './fbank';
 export { fbank } from './fbank';
+export { parseFbankConf, readFbankConf } from './fbank-conf';
 export type { FrameOptions, WindowType } from './feature-window';
 export type { MelOptions } from './mel-banks';
 export type { MfccOptions } from './mfcc';
 export { mfcc } from './mfcc';
+export { perturbSpeed } from './perturb-speed';
 export type { ReadWavOptions, Wav } from './read-wav';
 export { readWav } from './read-wav';
 export type { ResampleOptions } from './resample';
 export { resample } from './resample';
-export { parseFbankConf, readFbankConf } from './fbank-conf';
-export { perturbSpeed } from './perturb-speed';
 export {
   type SpeedPerturbDataDirOptions,
   type SpeedPerturbSummary,

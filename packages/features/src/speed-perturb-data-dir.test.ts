@@ -51,8 +51,12 @@ beforeAll(async () => {
   data = path.join(root, 'data', 'train');
   out = path.join(root, 'data', 'train_sp');
   await mkdir(path.join(data, 'wav'), { recursive: true });
-  await writeFile(path.join(root, 'data', 'fbank.conf'), '--sample-frequency=16000\n--num-mel-bins=40 # as the corpus\n--dither=1\n');
-  for (const [u, n] of Object.entries(lengths)) await writeFile(path.join(data, 'wav', `${u}.wav`), wavBytes(tone(2000, n)));
+  await writeFile(
+    path.join(root, 'data', 'fbank.conf'),
+    '--sample-frequency=16000\n--num-mel-bins=40 # as the corpus\n--dither=1\n',
+  );
+  for (const [u, n] of Object.entries(lengths))
+    await writeFile(path.join(data, 'wav', `${u}.wav`), wavBytes(tone(2000, n)));
   await writeFile(
     path.join(data, 'wav.scp'),
     `spkA-u1 wav/spkA-u1.wav\nspkA-u2 ${path.join(data, 'wav', 'spkA-u2.wav')}\nspkB-u1 wav/spkB-u1.wav\n`,
@@ -95,7 +99,9 @@ describe('speedPerturbDataDir', () => {
     const dir = await loadDataDir(out, { requireCmvn: true });
     try {
       const dur = new Map((await readTable(path.join(out, 'utt2dur'))).map((l) => [l.key, Number(l.value)]));
-      const nf = new Map((await readTable(path.join(out, 'utt2num_frames'))).map((l) => [l.key, Number(l.value)]));
+      const nf = new Map(
+        (await readTable(path.join(out, 'utt2num_frames'))).map((l) => [l.key, Number(l.value)]),
+      );
       for (const u of dir.utts) {
         const f = u.startsWith('sp0.9-') ? 0.9 : u.startsWith('sp1.1-') ? 1.1 : 1;
         const n = Math.ceil(lengths[u.replace(/^sp[\d.]+-/, '')]! / f);
@@ -155,7 +161,9 @@ describe('speedPerturbDataDir', () => {
       /wav.scp:1 \(utterance a-1\): cannot read .*missing.wav/,
     );
     await writeFile(path.join(bad, 'wav.scp'), 'a-1 sox x.wav -t wav - |\na-2 missing.wav\n');
-    await expect(speedPerturbDataDir({ data: bad, out: badOut, fbankConfig: conf })).rejects.toThrow(PipeNotAllowedError);
+    await expect(speedPerturbDataDir({ data: bad, out: badOut, fbankConfig: conf })).rejects.toThrow(
+      PipeNotAllowedError,
+    );
     await writeFile(path.join(bad, 'x.wav'), wavBytes(tone(440, 8000), 8000));
     await writeFile(path.join(bad, 'wav.scp'), 'a-1 x.wav\na-2 x.wav\n');
     await expect(speedPerturbDataDir({ data: bad, out: badOut, fbankConfig: conf })).rejects.toThrow(
@@ -165,11 +173,15 @@ describe('speedPerturbDataDir', () => {
     await expect(speedPerturbDataDir({ data: bad, out: badOut, fbankConfig: conf })).rejects.toThrow(
       /utt2spk: utterance a-2 has no wav.scp entry/,
     );
-    await expect(speedPerturbDataDir({ data: bad, out: badOut })).rejects.toThrow(/no fbank config given and none found/);
+    await expect(speedPerturbDataDir({ data: bad, out: badOut })).rejects.toThrow(
+      /no fbank config given and none found/,
+    );
     await expect(speedPerturbDataDir({ data, out: badOut, factors: [0.9, Math.PI] })).rejects.toThrow(
       /factor 3.14159\d* is not a fraction/,
     );
-    await expect(speedPerturbDataDir({ data, out: badOut, factors: [1.1, 1.1] })).rejects.toThrow(/repeat a value/);
+    await expect(speedPerturbDataDir({ data, out: badOut, factors: [1.1, 1.1] })).rejects.toThrow(
+      /repeat a value/,
+    );
     const { existsSync } = await import('node:fs');
     expect(existsSync(badOut)).toBe(false);
   });
@@ -193,7 +205,9 @@ describe('speedPerturbDataDir', () => {
 
 describe('parseFbankConf', () => {
   it('maps Kaldi options and rejects unknown ones with the file and line', () => {
-    expect(parseFbankConf('--num-mel-bins=80\n--snip-edges=false\n# c\n--window-type=hamming\n', 'f.conf')).toEqual({
+    expect(
+      parseFbankConf('--num-mel-bins=80\n--snip-edges=false\n# c\n--window-type=hamming\n', 'f.conf'),
+    ).toEqual({
       dither: 1,
       numMelBins: 80,
       snipEdges: false,

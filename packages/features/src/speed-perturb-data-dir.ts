@@ -115,10 +115,15 @@ async function runPipe(command: string, where: string): Promise<Uint8Array> {
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString();
     });
-    child.on('error', (e) => reject(new Error(`${where}: cannot run ${JSON.stringify(command)}: ${e.message}`)));
+    child.on('error', (e) =>
+      reject(new Error(`${where}: cannot run ${JSON.stringify(command)}: ${e.message}`)),
+    );
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`${where}: ${JSON.stringify(command)} exited with ${code}: ${err.trim().slice(0, 300)}`));
+      else
+        reject(
+          new Error(`${where}: ${JSON.stringify(command)} exited with ${code}: ${err.trim().slice(0, 300)}`),
+        );
     });
   });
 }
@@ -136,7 +141,9 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
   const seed = opts.seed ?? 0;
   const factors = opts.factors ?? [0.9, 1.0, 1.1];
   if (!Array.isArray(factors) || factors.length === 0)
-    throw new Error(`${fn}: factors must be a non-empty list of speed factors, got ${JSON.stringify(factors)}`);
+    throw new Error(
+      `${fn}: factors must be a non-empty list of speed factors, got ${JSON.stringify(factors)}`,
+    );
   for (const f of factors) perturbSpeed([], f); // validates each factor
   if (new Set(factors).size !== factors.length)
     throw new Error(`${fn}: factors ${JSON.stringify(factors)} repeat a value`);
@@ -153,7 +160,8 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
     if (!utt2spk.has(l.key)) throw new Error(`${wavScp}:${l.line}: utterance ${l.key} is not in utt2spk`);
   const wavUtts = new Set(wav.map((l) => l.key));
   for (const u of utt2spk.keys())
-    if (!wavUtts.has(u)) throw new Error(`${path.join(data, 'utt2spk')}: utterance ${u} has no wav.scp entry`);
+    if (!wavUtts.has(u))
+      throw new Error(`${path.join(data, 'utt2spk')}: utterance ${u} has no wav.scp entry`);
   const readOptional = async (f: string) =>
     existsSync(path.join(data, f))
       ? new Map((await readTable(path.join(data, f), { allowEmptyValue: true })).map((l) => [l.key, l.value]))
@@ -161,23 +169,23 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
   const text = await readOptional('text');
   const spk2gender = await readOptional('spk2gender');
 
-  const feats = new Map<string, Matrix>();
-  const seconds = new Map<string, number>();
-  const newSpk = new Map<string, string>();
-  const origUtt = new Map<string, string>();
-  const origSpk = new Map<string, string>();
-  const t0 = performance.now();
-  for (const [i, l] of wav.entries()) {
+  // check every wav.scp entry before any audio is read
+  const specs = new Map<string, { where: string; spec: ReturnType<typeof parseRxspec> }>();
+  for (const l of wav) {
     const where = `${wavScp}:${l.line} (utterance ${l.key})`;
     const spec = parseRxspec(l.value);
-    if (spec.range) throw new Error(`${where}: ranges are not allowed in wav.scp, found ${JSON.stringify(l.value)}`);
+    if (spec.range)
+      throw new Error(`${where}: ranges are not allowed in wav.scp, found ${JSON.stringify(l.value)}`);
+    if (spec.kind === 'pipe' && !opts.allowPipes) throw new PipeNotAllowedError(l.value, where);
+    if (spec.kind === 'file' && spec.offset !== undefined)
+      throw new Error(`${where}: expected a WAV file path, found an offset in ${JSON.stringify(l.value)}`);
+    specs.set(l.key, { where, spec });
+  }
+  const readAudio = async (utt: string): Promise<Float32Array> => {
+    const { where, spec } = specs.get(utt)!;
     let bytes: Uint8Array;
-    if (spec.kind === 'pipe') {
-      if (!opts.allowPipes) throw new PipeNotAllowedError(l.value, where);
-      bytes = await runPipe(spec.command, where);
-    } else {
-      if (spec.offset !== undefined)
-        throw new Error(`${where}: expected a WAV file path, found an offset in ${JSON.stringify(l.value)}`);
+    if (spec.kind === 'pipe') bytes = await runPipe(spec.command, where);
+    else {
       const file = path.resolve(data, spec.path);
       try {
         bytes = await readFile(file);
@@ -192,41 +200,60 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
       throw new Error(`${where}: ${(e as Error).message}`);
     }
     if (w.sampleRate !== rate)
-      throw new Error(`${where}: the audio is ${w.sampleRate} Hz but the fbank config says --sample-frequency=${rate}`);
-    for (const f of factors) {
-      const p = speedPrefix(f);
-      const id = p + l.key;
-      const y = perturbSpeed(w.samples, f);
-      // sox writes 16-bit samples back: round and clip, as the perturbed wav file would hold them
-      for (let k = 0; k < y.length; k++) y[k] = Math.max(-32768, Math.min(32767, Math.round(y[k]!)));
-      const m = fbank(y, { ...fb, seed: (fnv1a(id) ^ seed) >>> 0 });
-      if (m.rows === 0) throw new Error(`${where}: ${y.length} samples at speed ${f} give no frames`);
-      feats.set(id, m);
-      seconds.set(id, y.length / rate);
-      newSpk.set(id, p + utt2spk.get(l.key)!);
-      origUtt.set(id, l.key);
-      origSpk.set(p + utt2spk.get(l.key)!, utt2spk.get(l.key)!);
-    }
-    if ((i + 1) % 100 === 0)
-      log(`${fn}: ${i + 1}/${wav.length} utterances (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
-  }
+      throw new Error(
+        `${where}: the audio is ${w.sampleRate} Hz but the fbank config says --sample-frequency=${rate}`,
+      );
+    return w.samples;
+  };
 
-  const utts = [...feats.keys()].sort(compareC);
+  // one job per (utterance, factor), in the output's C order, so features stream to the ark and
+  // memory stays bounded by one utterance (each source file is read once per factor)
+  const jobs = wav.flatMap((l) =>
+    factors.map((f) => ({
+      id: speedPrefix(f) + l.key,
+      utt: l.key,
+      factor: f,
+      spk: speedPrefix(f) + utt2spk.get(l.key)!,
+    })),
+  );
+  jobs.sort((x, y) => compareC(x.id, y.id));
+  const utts = jobs.map((j) => j.id);
+  const newSpk = new Map(jobs.map((j) => [j.id, j.spk]));
+  const origUtt = new Map(jobs.map((j) => [j.id, j.utt]));
+  const origSpk = new Map(jobs.map((j) => [j.spk, utt2spk.get(j.utt)!]));
+  const rows = new Map<string, number>();
+  const seconds = new Map<string, number>();
   const spk2utt = new Map<string, string[]>();
   for (const u of utts) {
     const s = newSpk.get(u)!;
-    spk2utt.set(s, [...(spk2utt.get(s) ?? []), u]);
+    const list = spk2utt.get(s);
+    if (list) list.push(u);
+    else spk2utt.set(s, [u]);
   }
   const spks = [...spk2utt.keys()].sort(compareC);
+  const t0 = performance.now();
+  async function* features() {
+    for (const [i, j] of jobs.entries()) {
+      const y = perturbSpeed(await readAudio(j.utt), j.factor);
+      // sox writes 16-bit samples back: round and clip, as the perturbed wav file would hold them
+      for (let k = 0; k < y.length; k++) y[k] = Math.max(-32768, Math.min(32767, Math.round(y[k]!)));
+      const m = fbank(y, { ...fb, seed: (fnv1a(j.id) ^ seed) >>> 0 });
+      if (m.rows === 0)
+        throw new Error(
+          `${specs.get(j.utt)!.where}: ${y.length} samples at speed ${j.factor} give no frames`,
+        );
+      rows.set(j.id, m.rows);
+      seconds.set(j.id, y.length / rate);
+      if ((i + 1) % 300 === 0)
+        log(`${fn}: ${i + 1}/${jobs.length} utterances (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      yield { key: j.id, value: m };
+    }
+  }
   const tmp = `${out}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
-    await writeArk(
-      path.join(tmp, 'feats.ark'),
-      utts.map((u) => ({ key: u, value: feats.get(u)! })),
-      { compress: 'CM' },
-    );
+    await writeArk(path.join(tmp, 'feats.ark'), features(), { compress: 'CM' });
     // CMVN over the stored (compressed) features, as compute-cmvn-stats reads feats.scp
     const scp = await loadScp(path.join(tmp, 'feats.scp'));
     const cmvn: Array<{ key: string; value: Matrix }> = [];
@@ -243,17 +270,26 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
     if (text)
       await writeFile(
         path.join(tmp, 'text'),
-        lines(utts.filter((u) => text.has(origUtt.get(u)!)).map((u) => `${u} ${text.get(origUtt.get(u)!)}`.trimEnd())),
+        lines(
+          utts
+            .filter((u) => text.has(origUtt.get(u)!))
+            .map((u) => `${u} ${text.get(origUtt.get(u)!)}`.trimEnd()),
+        ),
       );
     await writeFile(path.join(tmp, 'utt2spk'), lines(utts.map((u) => `${u} ${newSpk.get(u)}`)));
     await writeFile(path.join(tmp, 'spk2utt'), lines(spks.map((s) => `${s} ${spk2utt.get(s)!.join(' ')}`)));
-    await writeFile(path.join(tmp, 'utt2num_frames'), lines(utts.map((u) => `${u} ${feats.get(u)!.rows}`)));
+    await writeFile(path.join(tmp, 'utt2num_frames'), lines(utts.map((u) => `${u} ${rows.get(u)!}`)));
     await writeFile(path.join(tmp, 'utt2dur'), lines(utts.map((u) => `${u} ${seconds.get(u)!.toFixed(4)}`)));
     if (spk2gender) {
       const g = (s: string) => spk2gender.get(origSpk.get(s)!);
-      await writeFile(path.join(tmp, 'spk2gender'), lines(spks.filter((s) => g(s)).map((s) => `${s} ${g(s)}`)));
+      await writeFile(
+        path.join(tmp, 'spk2gender'),
+        lines(spks.filter((s) => g(s)).map((s) => `${s} ${g(s)}`)),
+      );
     }
-    const conf = CONF_KEYS.filter(([k]) => fb[k] !== undefined).map(([k, name]) => `--${name}=${String(fb[k])}`);
+    const conf = CONF_KEYS.filter(([k]) => fb[k] !== undefined).map(
+      ([k, name]) => `--${name}=${String(fb[k])}`,
+    );
     await writeFile(path.join(tmp, 'fbank.conf'), lines(conf));
     const old = `${out}.old-${process.pid}`;
     if (existsSync(out)) await rename(out, old);
@@ -267,7 +303,7 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
   return {
     utterances: utts.length,
     speakers: spks.length,
-    frames: utts.reduce((n, u) => n + feats.get(u)!.rows, 0),
+    frames: utts.reduce((n, u) => n + rows.get(u)!, 0),
     seconds: utts.reduce((n, u) => n + seconds.get(u)!, 0),
     fbank: fb,
   };

@@ -1,6 +1,8 @@
 import {
   add,
   addN,
+  conv2d,
+  fused,
   matMul,
   mul,
   pad,
@@ -14,10 +16,14 @@ import {
   type Tensor1D,
   type Tensor2D,
   type Tensor3D,
+  type Tensor4D,
+  tensor2d,
   transpose,
   unstack,
 } from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
+
+const fusedConv2d = fused.conv2d;
 import { stridedFrames } from './lengths';
 
 /** Geometry of a TDNN kernel (thu-spmi/ST-NAS Edge.py `TDNN`: Conv1d with padding C*D). */
@@ -46,10 +52,114 @@ function tap(xp: Tensor3D, j: number, g: TdnnGeometry, tOut: number): Tensor2D {
   return reshape(t, [b * tOut, din]);
 }
 
+/** The exchange matrix [K, K] (ones on the anti-diagonal): P @ A reverses A's rows. */
+function exchange(k: number): Tensor2D {
+  const e = new Float32Array(k * k);
+  for (let i = 0; i < k; i++) e[i * k + (k - 1 - i)] = 1;
+  return tensor2d(e, [k, k]);
+}
+
+/**
+ * Stride-1 TDNN with ReLU, built from kernels that run natively on the wasm backend and copy
+ * nothing in JavaScript (Slice, Unpack, Concat and StridedSlice copy through JS there and took
+ * more time than the matMuls; docs/benchmarks.md, "where the supernet step time goes"). Forward:
+ * one fused dilated conv2d with bias and ReLU. dx: the same conv2d over dz with the taps reversed
+ * and transposed (the transposed convolution of a stride-1 convolution). dW_j = Xpad^T shift_j(dz),
+ * where the shift by j*D rows is a zero pad of the flattened, time-padded dz, so every tap is a
+ * plain matMul on padded copies and no tap is ever sliced out.
+ */
+function tdnnReluStride1(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry): Tensor3D {
+  const [batch, frames, din] = x.shape;
+  const [taps, , dout] = w.shape;
+  const d = g.dilation;
+  const p = g.halfContext * d;
+  return customOp<Tensor3D>([x, w, b], ([xIn, wIn, bIn], save) => {
+    const y = fusedConv2d({
+      x: reshape(xIn!, [batch, 1, frames, din]) as Tensor4D,
+      filter: reshape(wIn!, [1, taps, din, dout]) as Tensor4D,
+      strides: 1,
+      pad: 'same',
+      dilations: [1, d],
+      bias: bIn!,
+      activation: 'relu',
+    });
+    const value = reshape(y, [batch, frames, dout]) as Tensor3D;
+    save([xIn!, wIn!, value]);
+    return {
+      value,
+      gradFunc: (dy, saved) => {
+        const [xs, ws, ys] = saved as [Tensor3D, Tensor3D, Tensor3D];
+        const dz = mul(dy, step(ys)) as Tensor3D;
+        const db = sum(reshape(dz, [batch * frames, dout]), 0);
+        // Filter of the transposed convolution: tap i is W_{K-1-i}^T (reverse taps with a tiny
+        // matMul by the exchange matrix; the Reverse kernel is slower).
+        const wt = reshape(transpose(ws, [0, 2, 1]), [taps, dout * din]) as Tensor2D;
+        const wFlip = taps === 1 ? wt : matMul(exchange(taps), wt);
+        const dx = conv2d(
+          reshape(dz, [batch, 1, frames, dout]) as Tensor4D,
+          reshape(wFlip, [1, taps, dout, din]) as Tensor4D,
+          1,
+          'same',
+          'NHWC',
+          [1, d],
+        );
+        // Rows r = b*(T+2P) + t of the time-padded input; 2P zero rows more at the end, so each
+        // shifted dz below has the same row count.
+        const tp = frames + 2 * p;
+        const rows = batch * tp;
+        const xPad =
+          p > 0
+            ? pad(
+                reshape(
+                  pad(xs, [
+                    [0, 0],
+                    [p, p],
+                    [0, 0],
+                  ]),
+                  [rows, din],
+                ),
+                [
+                  [0, 2 * p],
+                  [0, 0],
+                ],
+              )
+            : reshape(xs, [rows, din]);
+        const xT = transpose(xPad as Tensor2D);
+        // dz padded to T+2P frames per utterance (zeros after its T frames), flattened.
+        const dzRows =
+          p > 0
+            ? reshape(
+                pad(dz, [
+                  [0, 0],
+                  [0, 2 * p],
+                  [0, 0],
+                ]),
+                [rows, dout],
+              )
+            : reshape(dz, [rows, dout]);
+        const dws: Tensor2D[] = [];
+        for (let j = 0; j < taps; j++) {
+          // sum_r Xpad[r] dz[r - jD] = sum_{b,t} xpad[b, t + jD] dz[b, t] = tap_j^T dz.
+          const shifted =
+            p > 0
+              ? pad(dzRows as Tensor2D, [
+                  [j * d, 2 * p - j * d],
+                  [0, 0],
+                ])
+              : dzRows;
+          dws.push(matMul(xT, shifted as Tensor2D));
+        }
+        const dw = taps === 1 ? reshape(dws[0]!, [1, din, dout]) : stack(dws);
+        return [reshape(dx, [batch, frames, din]), dw, db];
+      },
+    };
+  });
+}
+
 /**
  * The TDNN's linear part and ReLU, `relu(conv1d(x, w, stride S, dilation D, padding C*D) + b)`,
- * written as one plain matMul per tap accumulated (no transposed matMul, no conv kernel), with a
- * gradient that transposes explicitly. x is [B, T, Din] with padded frames already zero, w is
+ * with a gradient built from plain matMuls and native conv kernels (no transposed matMul, which
+ * the wasm backend runs about 20x slower). x is [B, T, Din] with padded frames already zero, w is
  * [2C+1, Din, Dout] (tap j reads frame t*S + (j - C)*D), b is [Dout]. Only the input, weights and
  * the output are kept for backward.
  */
@@ -61,6 +171,7 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
       `tdnnRelu: weights [${w.shape}] and bias [${b.shape}] do not fit input [${x.shape}] with half-context ${g.halfContext}; expected w [${2 * g.halfContext + 1}, ${din}, Dout] and b [Dout]`,
     );
   }
+  if (g.stride === 1) return tdnnReluStride1(x, w, b, g);
   const p = g.halfContext * g.dilation;
   const tOut = stridedFrames(frames, g.stride);
   return customOp<Tensor3D>([x, w, b], ([xIn, wIn, bIn], save) => {
@@ -73,10 +184,24 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
           ])
         : xIn
     ) as Tensor3D;
-    const ws = unstack(wIn!) as Tensor2D[];
-    const parts = ws.map((wj, j) => matMul(tap(xp, j, g, tOut), wj));
-    const y = relu(add(parts.length === 1 ? parts[0]! : addN(parts), bIn!)) as Tensor2D;
-    const value = reshape(y, [batch, tOut, dout]) as Tensor3D;
+    let value: Tensor3D;
+    if (g.dilation === 1) {
+      // TF.js convolutions take a stride or a dilation, not both.
+      const y = fusedConv2d({
+        x: reshape(xp, [batch, 1, frames + 2 * p, din]) as Tensor4D,
+        filter: reshape(wIn!, [1, taps, din, dout]) as Tensor4D,
+        strides: [1, g.stride],
+        pad: 'valid',
+        bias: bIn!,
+        activation: 'relu',
+      });
+      value = reshape(y, [batch, tOut, dout]) as Tensor3D;
+    } else {
+      const ws = unstack(wIn!) as Tensor2D[];
+      const parts = ws.map((wj, j) => matMul(tap(xp, j, g, tOut), wj));
+      const y = relu(add(parts.length === 1 ? parts[0]! : addN(parts), bIn!)) as Tensor2D;
+      value = reshape(y, [batch, tOut, dout]) as Tensor3D;
+    }
     // Save only the inputs and the output: a saved intermediate would count as a leak in TF.js's
     // IS_TEST check, so the padded input is rebuilt in backward (one copy).
     save([xIn!, wIn!, value]);

@@ -23,12 +23,24 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const config: StnasConfig = {
   candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
   net: 'MFRNet',
-  net_configs: { block_list: [BLOCKS], pos_subsample: BLOCKS / 2, idim_sub: UNITS, odim_sub: UNITS, dropout_sub: 0.1, idim: 120, odims: [UNITS], num_classes: 41, dropout: 0.1 },
+  net_configs: {
+    block_list: [BLOCKS],
+    pos_subsample: BLOCKS / 2,
+    idim_sub: UNITS,
+    odim_sub: UNITS,
+    dropout_sub: 0.1,
+    idim: 120,
+    odims: [UNITS],
+    num_classes: 41,
+    dropout: 0.1,
+  },
 };
 
 function torchAvailable(): string | undefined {
   try {
-    return execFileSync('/usr/bin/python3', ['-c', 'import torch;print(torch.__version__)'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('/usr/bin/python3', ['-c', 'import torch;print(torch.__version__)'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .toString()
       .trim();
   } catch {
@@ -42,7 +54,9 @@ const rng = createRng(0);
 const x1 = tf.randomNormal([B, T, 120], 0, 1, 'float32', 1) as tf.Tensor3D;
 const x2 = tf.randomNormal([B, T, 120], 0, 1, 'float32', 2) as tf.Tensor3D;
 const lens = Array(B).fill(T);
-const labels = Array.from({ length: B }, (_, b) => Int32Array.from({ length: 20 }, (_, i) => 1 + ((b * 7 + i * 3) % 40)));
+const labels = Array.from({ length: B }, (_, b) =>
+  Int32Array.from({ length: 20 }, (_, i) => 1 + ((b * 7 + i * 3) % 40)),
+);
 const wAdam = createAdam({ lr: 1e-3 });
 const aAdam = createAdam({ lr: 5e-3 });
 const wState = wAdam.init();
@@ -52,12 +66,17 @@ const arch = model.archVariables();
 const loss = (x: tf.Tensor3D, opts: Parameters<typeof model.apply>[2]) => () =>
   tf.tidy(() => {
     const o = model.apply(x, lens, opts);
-    return tf.div(ctcLoss(o.logits, labels, o.lengths, { reduction: 'sum', zeroInfinity: true }), B) as tf.Scalar;
+    return tf.div(
+      ctcLoss(o.logits, labels, o.lengths, { reduction: 'sum', zeroInfinity: true }),
+      B,
+    ) as tf.Scalar;
   });
 const estimators: EstimatorName[] = ['st', 'gdas', 'snas', 'darts'];
 const est = Object.fromEntries(estimators.map((n) => [n, createEstimator(n)]));
-const archStep = (n: EstimatorName) => safeUpdate(loss(x1, { mode: 'search', rng, estimator: est[n], training: true }), arch, aAdam, aState, 5e-3);
-const weightStep = () => safeUpdate(loss(x2, { mode: 'train', rng, training: true }), weights, wAdam, wState, 1e-3);
+const archStep = (n: EstimatorName) =>
+  safeUpdate(loss(x1, { mode: 'search', rng, estimator: est[n], training: true }), arch, aAdam, aState, 5e-3);
+const weightStep = () =>
+  safeUpdate(loss(x2, { mode: 'train', rng, training: true }), weights, wAdam, wState, 1e-3);
 
 const torch = torchAvailable();
 const ms: Record<string, { arch: number[]; weight: number[]; peak: number[] }> = {};
@@ -78,7 +97,19 @@ for (let r = 0; r < ROUNDS; r++) {
     ms[n]!.weight.push(performance.now() - t0);
   }
   if (torch) {
-    const res = spawnSync('/usr/bin/python3', [path.join(here, 'torch_search_step.py'), String(UNITS), String(BLOCKS), String(B), String(T), '1', '2'], { encoding: 'utf8' });
+    const res = spawnSync(
+      '/usr/bin/python3',
+      [
+        path.join(here, 'torch_search_step.py'),
+        String(UNITS),
+        String(BLOCKS),
+        String(B),
+        String(T),
+        '1',
+        '2',
+      ],
+      { encoding: 'utf8' },
+    );
     if (res.status === 0) torchRuns.push(JSON.parse(res.stdout.trim().split('\n').at(-1)!));
   }
 }
@@ -87,19 +118,36 @@ const frames = 2 * B * T;
 const rows: (string | number)[][] = estimators.map((n) => {
   const a = median(ms[n]!.arch);
   const w = median(ms[n]!.weight);
-  return [`TF.js ${sel.backend} (${sel.threads} thread${sel.threads > 1 ? 's' : ''}), ${n}`, a.toFixed(0), w.toFixed(0), (a + w).toFixed(0), Math.round(frames / ((a + w) / 1000)), `${(median(ms[n]!.peak) / 2 ** 20).toFixed(0)} MB tensors`];
+  return [
+    `TF.js ${sel.backend} (${sel.threads} thread${sel.threads > 1 ? 's' : ''}), ${n}`,
+    a.toFixed(0),
+    w.toFixed(0),
+    (a + w).toFixed(0),
+    Math.round(frames / ((a + w) / 1000)),
+    `${(median(ms[n]!.peak) / 2 ** 20).toFixed(0)} MB tensors`,
+  ];
 });
 const st = median(ms.st!.arch) + median(ms.st!.weight);
 let ratio = 'torch not installed';
 if (torch && torchRuns.length) {
   const a = median(torchRuns.map((t) => t.arch));
   const w = median(torchRuns.map((t) => t.weight));
-  rows.push([`PyTorch ${torch} CPU (2 threads), st`, a.toFixed(0), w.toFixed(0), (a + w).toFixed(0), Math.round(frames / ((a + w) / 1000)), `${median(torchRuns.map((t) => t.peakRssMB)).toFixed(0)} MB peak RSS`]);
+  rows.push([
+    `PyTorch ${torch} CPU (2 threads), st`,
+    a.toFixed(0),
+    w.toFixed(0),
+    (a + w).toFixed(0),
+    Math.round(frames / ((a + w) / 1000)),
+    `${median(torchRuns.map((t) => t.peakRssMB)).toFixed(0)} MB peak RSS`,
+  ]);
   ratio = `TF.js st search step / PyTorch: ${(st / (a + w)).toFixed(2)}x the time`;
 } else {
   rows.push(['PyTorch CPU', 'torch not installed', '', '', '', '']);
 }
-const table = markdownTable(['engine, estimator', 'arch step ms', 'weight step ms', 'search step ms', 'frames/s', 'memory'], rows);
+const table = markdownTable(
+  ['engine, estimator', 'arch step ms', 'weight step ms', 'search step ms', 'frames/s', 'memory'],
+  rows,
+);
 const notes =
   `Supernet: MFRNet of ${BLOCKS} blocks x 4 TDNN candidates (C1D1, C1D2, C2D1, C2D2), ${UNITS} units, stride-3 TDNN after block ${BLOCKS / 2}, 41 outputs; ` +
   `batch ${B} x ${T} frames x 120 dims, CTC; a search step is an architecture step on one batch plus a weight step on another (frames/s counts both). ` +

@@ -106,6 +106,16 @@ describe('stnas CLI', () => {
     expect(c.err[0]).toMatch(/config\.json: search-space config: "net" must be one of/);
   });
 
+  it('report writes a self-contained page for any run directory, saying what is missing', async () => {
+    const dir = path.join(tmp, 'empty-run');
+    mkdirSync(dir, { recursive: true });
+    const c = capture();
+    expect(await main(['report', '--out', dir, '--json'], c.io)).toBe(0);
+    expect(JSON.parse(c.out[0]!)).toEqual({ report: path.join(dir, 'report.html') });
+    const html = readFileSync(path.join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('No search was logged in this run.');
+  });
+
   it('a config that is not valid JSON exits 4 naming the file', async () => {
     const f = path.join(tmp, 'broken.json');
     writeFileSync(f, '{ "net": ');

@@ -1,13 +1,17 @@
 // The whole pipeline on the bundled corpus, a few steps per stage (`stnas demo --quick`), through the
 // command line in-process; then `stnas decode --json` on the model it names.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+/// <reference lib="dom" />
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readArk } from '@stnas/data-wsj';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { baselineOps, formatResults } from './demo';
 import { capture, corpus } from './test-support';
 
+const CHROMIUM = '/usr/bin/chromium';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-demo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -81,6 +85,99 @@ describe('stnas demo --quick', () => {
     expect(dec.utterances).toBe(24);
     expect(dec.oov).toBe(0);
     expect(dec.per).toBeCloseTo(last.results[0]!.testPer, 10);
+
+    // Beam search with a phone bigram LM over the unit names, and the logits as a Kaldi ark.
+    const units = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(' ')[0]!);
+    const lm = path.join(tmp, 'phone.arpa');
+    const uni = units.map((u) => `${(-Math.log10(units.length + 1)).toFixed(4)} ${u} 0.0000`);
+    writeFileSync(
+      lm,
+      [
+        '\\data\\',
+        `ngram 1=${units.length + 1}`,
+        '',
+        '\\1-grams:',
+        ...uni,
+        `${(-Math.log10(units.length + 1)).toFixed(4)} </s>`,
+        '',
+        '\\end\\',
+        '',
+      ].join('\n'),
+    );
+    const ark = path.join(tmp, 'logits.ark');
+    const b = capture();
+    const args = [
+      '--backend',
+      'wasm',
+      'decode',
+      '--model',
+      last.model,
+      '--data',
+      path.join(corpus, 'test'),
+      '--max-utts',
+      '6',
+    ];
+    expect(
+      await main(
+        [...args, '--beam', '4', '--lm', lm, '--lm-weight', '0.3', '--write-logits', ark, '--json'],
+        b.io,
+      ),
+      b.err.join('\n'),
+    ).toBe(0);
+    expect(JSON.parse(b.out[0]!).utterances).toBe(6);
+    const entries = [];
+    for await (const e of readArk(ark)) entries.push(e);
+    expect(entries).toHaveLength(6);
+    for (const e of entries) {
+      const m = e.value as { rows: number; cols: number; data: Float32Array };
+      expect(m.cols).toBe(41);
+      for (let r = 0; r < m.rows; r++) {
+        // Rows are log-softmax: logsumexp = 0, no -inf (written as -1e16 at worst).
+        let s = 0;
+        for (let c = 0; c < m.cols; c++) {
+          const v = m.data[r * m.cols + c]!;
+          expect(v).toBeGreaterThanOrEqual(-1e16);
+          s += Math.exp(v);
+        }
+        expect(s).toBeCloseTo(1, 4);
+      }
+    }
+    const lmBad = capture();
+    expect(await main([...args, '--lm', lm], lmBad.io)).toBe(4);
+    expect(lmBad.err[0]).toMatch(/--lm needs beam search/);
+
+    if (existsSync(CHROMIUM)) {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(pathToFileURL(path.join(out, 'report.html')).href);
+        const seen = await page.evaluate(() => ({
+          ops: document.querySelectorAll('#architecture rect.op').length,
+          probLines: document.querySelectorAll('#arch-probs polyline, #arch-probs circle.series').length,
+          loss: document.querySelectorAll('#loss-curves .series').length,
+          rows: document.querySelectorAll('#results tbody tr').length,
+        }));
+        expect(seen).toEqual({ ops: 4, probLines: 16, loss: 10, rows: 3 });
+      } finally {
+        await browser.close();
+      }
+    }
 
     // A rerun resumes every finished stage instead of training again, and prints the same results.
     const again = capture();

@@ -39,7 +39,10 @@ export interface FliteTestOptions {
 export async function fliteVoices(flite = '/usr/bin/flite'): Promise<string[]> {
   const { stdout } = await run(flite, ['-lv']);
   const m = /Voices available:(.*)/.exec(stdout);
-  if (!m) throw new Error(`${flite} -lv: expected "Voices available: ...", got ${JSON.stringify(stdout.slice(0, 200))}`);
+  if (!m)
+    throw new Error(
+      `${flite} -lv: expected "Voices available: ...", got ${JSON.stringify(stdout.slice(0, 200))}`,
+    );
   return m[1]!.trim().split(/\s+/);
 }
 
@@ -55,7 +58,8 @@ export async function makeFliteTest(opts: FliteTestOptions): Promise<SplitSummar
   const available = await fliteVoices(flite);
   const voices = opts.voices ?? FLITE_VOICES.filter((v) => available.includes(v));
   for (const v of voices)
-    if (!available.includes(v)) throw new Error(`flite-test: voice ${v} is not in ${flite} -lv (${available.join(' ')})`);
+    if (!available.includes(v))
+      throw new Error(`flite-test: voice ${v} is not in ${flite} -lv (${available.join(' ')})`);
   if (voices.length === 0) throw new Error(`flite-test: none of ${FLITE_VOICES.join(', ')} is available`);
   const sentences = await readTable(path.join(opts.corpus, 'test', 'text'));
   const out = opts.out ?? path.join(opts.corpus, 'test_flite');
@@ -74,7 +78,13 @@ export async function makeFliteTest(opts: FliteTestOptions): Promise<SplitSummar
       for (let k = 0; k < wave.length; k++) wave[k] = Math.max(-32768, Math.min(32767, Math.round(wave[k]!)));
       const feats = fbank(wave, { ...FBANK_OPTIONS, seed: (hashString(id) ^ seed) >>> 0 });
       if (feats.rows === 0) throw new Error(`flite-test: ${id}: no frames for ${JSON.stringify(s.value)}`);
-      utts.push({ id, speaker: `flite_${voice}`, text: s.value, feats, seconds: wave.length / FBANK_OPTIONS.sampleFrequency });
+      utts.push({
+        id,
+        speaker: `flite_${voice}`,
+        text: s.value,
+        feats,
+        seconds: wave.length / FBANK_OPTIONS.sampleFrequency,
+      });
       if ((i + 1) % 40 === 0) log(`flite-test: ${i + 1}/${sentences.length}`);
     }
     await rm(tmpOut, { recursive: true, force: true });
@@ -108,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
     else if (a === '--corpus') corpus = path.resolve(next());
     else if (a === '--voices') voices = next().split(',').filter(Boolean);
     else {
-      console.error(`flite-test: unknown argument ${JSON.stringify(a)} (expected --corpus DIR, --out DIR, --voices a,b)`);
+      console.error(
+        `flite-test: unknown argument ${JSON.stringify(a)} (expected --corpus DIR, --out DIR, --voices a,b)`,
+      );
       return 2;
     }
   }
