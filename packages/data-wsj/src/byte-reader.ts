@@ -20,7 +20,7 @@ export const SEQUENTIAL_CHUNK = 1 << 22;
 export const RANDOM_ACCESS_CHUNK = 1 << 16;
 
 /** Size of the slabs that sequential readers in 'slab' mode carve payloads from. */
-export const SLAB_SIZE = Number(process.env.SLAB ?? 1 << 22);
+export const SLAB_SIZE = 1 << 22;
 /** Payloads smaller than this are copied into their own array even in 'slab' mode, so a few small
  * vectors never keep a whole slab alive. */
 export const SLAB_MIN_PAYLOAD = 1024;

@@ -130,7 +130,7 @@ async function runPipe(command: string, where: string): Promise<Uint8Array> {
 
 /**
  * Writes speed-perturbed copies of a data dir (`wav.scp` of WAV files, relative to the data dir or
- * absolute) to `out`: 40-dim-or-as-configured fbank (CM-compressed feats.ark/scp), per-speaker CMVN
+ * absolute) to `out`: fbank as `fbankConfig` says (CM-compressed feats.ark/scp), per-speaker CMVN
  * stats, and text/utt2spk/spk2utt/utt2num_frames/utt2dur/spk2gender with Kaldi's `sp<F>-` ids.
  */
 export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Promise<SpeedPerturbSummary> {

@@ -110,42 +110,50 @@ describe('parseOpName', () => {
   });
 });
 
-describe.each([
+const TDNN_GEOMETRIES = [
+  { c: 0, s: 1, d: 1 },
   { c: 1, s: 1, d: 1 },
   { c: 2, s: 1, d: 2 },
   { c: 1, s: 3, d: 1 },
   { c: 2, s: 2, d: 3 },
-])('tdnnRelu C$c S$s D$d', ({ c, s, d }) => {
-  it('matches a float64 direct convolution, and its gradients match float64 finite differences', () => {
-    const [B, T, I, O] = [2, 8, 3, 4];
-    const K = 2 * c + 1;
-    const tOut = Math.floor((T - 1) / s) + 1;
-    const x = rand(B * T * I, 1);
-    const w = rand(K * I * O, 2);
-    const b = rand(O, 3).map((v) => v * 0.1);
-    const proj = rand(B * tOut * O, 4);
-    const f = (a: Float64Array[]) => naiveTdnn(a[0]!, a[1]!, a[2]!, B, T, I, O, c, s, d);
-    const g = { halfContext: c, stride: s, dilation: d };
-    const [xt, wt, bt] = [
-      tf.tensor3d(Float32Array.from(x), [B, T, I]),
-      tf.tensor3d(Float32Array.from(w), [K, I, O]),
-      tf.tensor1d(Float32Array.from(b)),
-    ];
-    const y = tdnnRelu(xt, wt, bt, g);
-    expect(y.shape).toEqual([B, tOut, O]);
-    expect(y).toBeAllclose(f([x, w, b]), { rtol: 1e-5, atol: 1e-5 });
-    const grads = tf.grads((a: tf.Tensor, bb: tf.Tensor, cc: tf.Tensor) =>
-      tf.sum(
-        tf.mul(
-          tdnnRelu(a as tf.Tensor3D, bb as tf.Tensor3D, cc as tf.Tensor1D, g),
-          tf.tensor3d(Float32Array.from(proj), [B, tOut, O]),
-        ),
+];
+
+/** tdnnRelu's value and gradients against a float64 direct convolution and finite differences. */
+function checkTdnnRelu({ c, s, d }: { c: number; s: number; d: number }): void {
+  const [B, T, I, O] = [2, 8, 3, 4];
+  const K = 2 * c + 1;
+  const tOut = Math.floor((T - 1) / s) + 1;
+  const x = rand(B * T * I, 1);
+  const w = rand(K * I * O, 2);
+  const b = rand(O, 3).map((v) => v * 0.1);
+  const proj = rand(B * tOut * O, 4);
+  const f = (a: Float64Array[]) => naiveTdnn(a[0]!, a[1]!, a[2]!, B, T, I, O, c, s, d);
+  const g = { halfContext: c, stride: s, dilation: d };
+  const [xt, wt, bt] = [
+    tf.tensor3d(Float32Array.from(x), [B, T, I]),
+    tf.tensor3d(Float32Array.from(w), [K, I, O]),
+    tf.tensor1d(Float32Array.from(b)),
+  ];
+  const y = tdnnRelu(xt, wt, bt, g);
+  expect(y.shape).toEqual([B, tOut, O]);
+  expect(y).toBeAllclose(f([x, w, b]), { rtol: 1e-5, atol: 1e-5 });
+  const grads = tf.grads((a: tf.Tensor, bb: tf.Tensor, cc: tf.Tensor) =>
+    tf.sum(
+      tf.mul(
+        tdnnRelu(a as tf.Tensor3D, bb as tf.Tensor3D, cc as tf.Tensor1D, g),
+        tf.tensor3d(Float32Array.from(proj), [B, tOut, O]),
       ),
-    )([xt, wt, bt]);
-    for (let i = 0; i < 3; i++) {
-      expect(grads[i]).toBeAllclose(fd(f, [x, w, b], proj, i), { rtol: 1e-4, atol: 1e-4 });
-    }
-    tf.dispose([xt, wt, bt, y, ...grads]);
+    ),
+  )([xt, wt, bt]);
+  for (let i = 0; i < 3; i++) {
+    expect(grads[i]).toBeAllclose(fd(f, [x, w, b], proj, i), { rtol: 1e-4, atol: 1e-4 });
+  }
+  tf.dispose([xt, wt, bt, y, ...grads]);
+}
+
+describe.each(TDNN_GEOMETRIES)('tdnnRelu C$c S$s D$d', (geometry) => {
+  it('matches a float64 direct convolution, and its gradients match float64 finite differences', () => {
+    checkTdnnRelu(geometry);
   });
 });
 
@@ -294,6 +302,16 @@ describe.each([
 
 describe('cpu and wasm agree', () => {
   afterAll(() => useBackend('cpu'));
+  it('tdnnRelu on wasm (native conv kernels) matches the float64 reference and finite differences', async () => {
+    await useBackend('wasm');
+    tf.env().set('IS_TEST', false);
+    try {
+      for (const geometry of TDNN_GEOMETRIES) checkTdnnRelu(geometry);
+    } finally {
+      tf.env().set('IS_TEST', true);
+      await useBackend('cpu');
+    }
+  });
   it('a supernet path forward and its weight gradients agree within 1e-4', async () => {
     const run = () => {
       const s = buildSupernet(tiny('MFRNet', ['tdnn-C1D1Nln', 'tdnn-C2D2Nln', 'tdnn-C1D2Nbn']), { seed: 7 });
