@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../../test/backends';
 import { maskedBatchNorm } from './batch-norm';
 import type { StnasConfig } from './config';
+import { dropout } from './dropout';
 import { layerNorm } from './layer-norm';
 import { parseOpName } from './op-name';
 import { createOp } from './ops';
@@ -154,6 +155,38 @@ function checkTdnnRelu({ c, s, d }: { c: number; s: number; d: number }): void {
 describe.each(TDNN_GEOMETRIES)('tdnnRelu C$c S$s D$d', (geometry) => {
   it('matches a float64 direct convolution, and its gradients match float64 finite differences', () => {
     checkTdnnRelu(geometry);
+  });
+});
+
+describe('dropout', () => {
+  it('keeps each element with probability 1 - p, scales it by 1 / (1 - p), repeats per seed, and backprops the same mask', () => {
+    const shape = [4, 100, 50];
+    const n = 4 * 100 * 50;
+    for (const rate of [0.5, 0.2]) {
+      const ones = tf.ones(shape);
+      const y = dropout(ones, rate, createRng(11)).dataSync();
+      const scale = 1 / (1 - rate);
+      let kept = 0;
+      for (const v of y) {
+        expect(v === 0 || Math.abs(v - scale) < 1e-6).toBe(true);
+        if (v !== 0) kept++;
+      }
+      // Binomial(n, 1 - p): within 5 standard deviations.
+      expect(Math.abs(kept / n - (1 - rate))).toBeLessThan(5 * Math.sqrt((rate * (1 - rate)) / n));
+      expect(Array.from(dropout(ones, rate, createRng(11)).dataSync())).toEqual(Array.from(y));
+      expect(Array.from(dropout(ones, rate, createRng(12)).dataSync())).not.toEqual(Array.from(y));
+      // Neighbouring elements are independent: P(both kept) = (1 - p)^2.
+      let pairs = 0;
+      for (let i = 0; i + 1 < n; i += 2) if (y[i] !== 0 && y[i + 1] !== 0) pairs++;
+      expect(Math.abs(pairs / (n / 2) - (1 - rate) ** 2)).toBeLessThan(0.03);
+      const proj = tf.tensor3d(Float32Array.from(rand(n, 13)), shape as [number, number, number]);
+      const dx = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(dropout(x, rate, createRng(11)), proj)))(
+        tf.randomNormal(shape),
+      );
+      expect(dx).toBeAllclose(tf.mul(proj, tf.tensor(y, shape)), { rtol: 1e-6, atol: 1e-6 });
+      tf.dispose([ones, proj, dx]);
+    }
+    expect(() => dropout(tf.ones([2]), 1, createRng(0))).toThrow(/rate must be in \[0, 1\), got 1/);
   });
 });
 

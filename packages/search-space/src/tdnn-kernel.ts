@@ -20,10 +20,12 @@ import {
   tensor2d,
   transpose,
   unstack,
+  zerosLike,
 } from '@tensorflow/tfjs-core';
 import { customOp } from './custom-op';
 
 const fusedConv2d = fused.conv2d;
+
 import { stridedFrames } from './lengths';
 
 /** Geometry of a TDNN kernel (thu-spmi/ST-NAS Edge.py `TDNN`: Conv1d with padding C*D). */
@@ -60,19 +62,16 @@ function exchange(k: number): Tensor2D {
 }
 
 /**
- * Gradients of the stride-1 convolution z = conv1d(x, w, dilation d, padding p = C*d) given dz =
- * dL/dz, from kernels that run natively on the wasm backend and copy nothing in JavaScript
- * (there Slice, Unpack, Concat and StridedSlice copy through JS and cost more than the matMuls;
- * docs/benchmarks.md, "where the supernet step time goes"). dx is the same convolution over dz
- * with the taps reversed and transposed. dW_j = Xpad^T shift_j(dz), where the shift by j*d rows
- * is a zero pad of the flattened, time-padded dz: one plain matMul per tap, no tap sliced out.
+ * dx of the stride-1 convolution z = conv1d(x, w, dilation d, padding C*d) given dz = dL/dz: the
+ * same convolution over dz with the taps reversed and transposed. Built from kernels that run
+ * natively on the wasm backend; there Slice, Unpack, Concat and StridedSlice copy through JS and
+ * cost more than the matMuls (docs/benchmarks.md, "where the supernet step time goes").
  */
-function convGrads(xs: Tensor3D, ws: Tensor3D, dz: Tensor3D, d: number): [Tensor3D, Tensor3D] {
-  const [batch, frames, din] = xs.shape;
-  const [taps, , dout] = ws.shape;
-  const p = ((taps - 1) / 2) * d;
-  // Filter of the transposed convolution: tap i is W_{K-1-i}^T (taps reversed by a tiny matMul
-  // with the exchange matrix; the Reverse kernel is slower on wasm).
+function convGradInput(ws: Tensor3D, dz: Tensor3D, d: number): Tensor3D {
+  const [batch, frames, dout] = dz.shape;
+  const [taps, din] = ws.shape;
+  // Tap i of the transposed convolution is W_{K-1-i}^T (taps reversed by a tiny matMul with the
+  // exchange matrix; the Reverse kernel is slower on wasm).
   const wt = reshape(transpose(ws, [0, 2, 1]), [taps, dout * din]) as Tensor2D;
   const wFlip = taps === 1 ? wt : matMul(exchange(taps), wt);
   const dx = conv2d(
@@ -83,10 +82,22 @@ function convGrads(xs: Tensor3D, ws: Tensor3D, dz: Tensor3D, d: number): [Tensor
     'NHWC',
     [1, d],
   );
+  return reshape(dx, [batch, frames, din]) as Tensor3D;
+}
+
+/**
+ * dW of the stride-1 convolution above: dW_j = Xpad^T shift_j(dz), where the shift by j*d rows is
+ * a zero pad of the flattened, time-padded dz, so each tap is one plain matMul and no tap is ever
+ * sliced out of the input.
+ */
+function convGradFilter(xs: Tensor3D, dz: Tensor3D, taps: number, d: number): Tensor3D {
+  const [batch, frames, din] = xs.shape;
+  const dout = dz.shape[2];
+  const p = ((taps - 1) / 2) * d;
   // Rows r = b*(T+2P) + t of the time-padded input, with 2P zero rows more at the end so every
   // shifted dz below has the same row count.
   const rows = batch * (frames + 2 * p);
-  const padRows = <R extends Tensor3D>(v: R, before: number, after: number, cols: number) =>
+  const padRows = (v: Tensor3D, before: number, after: number, cols: number) =>
     reshape(
       pad(v, [
         [0, 0],
@@ -118,8 +129,22 @@ function convGrads(xs: Tensor3D, ws: Tensor3D, dz: Tensor3D, d: number): [Tensor
         : dzRows;
     dws.push(matMul(xT, shifted));
   }
-  const dw = (taps === 1 ? reshape(dws[0]!, [1, din, dout]) : stack(dws)) as Tensor3D;
-  return [reshape(dx, [batch, frames, din]) as Tensor3D, dw];
+  return (taps === 1 ? reshape(dws[0]!, [1, din, dout]) : stack(dws)) as Tensor3D;
+}
+
+/** Spreads a stride-S gradient [B, T', D] to full rate [B, T'*S, D]: S-1 zero frames after each. */
+function spread(dz: Tensor3D, s: number): Tensor3D {
+  if (s === 1) return dz;
+  const [batch, tOut, dout] = dz.shape;
+  return reshape(
+    pad(reshape(dz, [batch, tOut, 1, dout]), [
+      [0, 0],
+      [0, 0],
+      [0, s - 1],
+      [0, 0],
+    ]),
+    [batch, tOut * s, dout],
+  ) as Tensor3D;
 }
 
 /**
@@ -129,7 +154,11 @@ function convGrads(xs: Tensor3D, ws: Tensor3D, dz: Tensor3D, d: number): [Tensor
  * matMuls (no transposed matMul, which the wasm backend runs about 20x slower). A stride-S
  * gradient is the stride-1 gradient of dz spread to full rate with zeros. x is [B, T, Din] with
  * padded frames already zero, w is [2C+1, Din, Dout] (tap j reads frame t*S + (j - C)*D), b is
- * [Dout]. Only the input, weights and the output are kept for backward.
+ * [Dout].
+ *
+ * The weight gradient sits on its own tape node whose only input is w (it adds zeros to the
+ * output), so TF.js computes it only when w is differentiated: an architecture step, which
+ * differentiates the logits alone, pays for dx but not for dW.
  */
 export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry): Tensor3D {
   const [batch, frames, din] = x.shape;
@@ -143,7 +172,18 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
   const d = g.dilation;
   const p = g.halfContext * d;
   const tOut = stridedFrames(frames, s);
-  return customOp<Tensor3D>([x, w, b], ([xIn, wIn, bIn], save) => {
+  const full = tOut * s;
+  // z is every S-th frame of the stride-1 convolution of x zero-extended to tOut*S frames, so the
+  // gradients below are the stride-1 ones of dz spread to full rate.
+  const extend = (v: Tensor3D) =>
+    full > frames
+      ? pad(v, [
+          [0, 0],
+          [0, full - frames],
+          [0, 0],
+        ])
+      : v;
+  const y = customOp<Tensor3D>([x, b], ([xIn, bIn], save) => {
     let value: Tensor3D;
     if (s === 1 || d === 1) {
       const xp =
@@ -154,59 +194,53 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
               [p, p],
               [0, 0],
             ]);
-      const y = fusedConv2d({
+      const conv = fusedConv2d({
         x: reshape(xp, [batch, 1, xp.shape[1]!, din]) as Tensor4D,
-        filter: reshape(wIn!, [1, taps, din, dout]) as Tensor4D,
+        filter: reshape(w, [1, taps, din, dout]) as Tensor4D,
         strides: [1, s],
         pad: s === 1 ? 'same' : 'valid',
         dilations: [1, d],
         bias: bIn!,
         activation: 'relu',
       });
-      value = reshape(y, [batch, tOut, dout]) as Tensor3D;
+      value = reshape(conv, [batch, tOut, dout]) as Tensor3D;
     } else {
       const xp = pad(xIn! as Tensor3D, [
         [0, 0],
         [p, p],
         [0, 0],
       ]);
-      const ws = unstack(wIn!) as Tensor2D[];
+      const ws = unstack(w) as Tensor2D[];
       const parts = ws.map((wj, j) => matMul(tap(xp, j, g, tOut), wj));
-      const y = relu(add(parts.length === 1 ? parts[0]! : addN(parts), bIn!));
-      value = reshape(y, [batch, tOut, dout]) as Tensor3D;
+      value = reshape(relu(add(parts.length === 1 ? parts[0]! : addN(parts), bIn!)), [
+        batch,
+        tOut,
+        dout,
+      ]) as Tensor3D;
     }
-    save([xIn!, wIn!, value]);
+    save([w, value]);
     return {
       value,
       gradFunc: (dy, saved) => {
-        const [xs, ws, ys] = saved as [Tensor3D, Tensor3D, Tensor3D];
+        const [ws, ys] = saved as [Tensor3D, Tensor3D];
         const dz = mul(dy, step(ys)) as Tensor3D;
         const db = sum(reshape(dz, [batch * tOut, dout]), 0);
-        if (s === 1) return [...convGrads(xs, ws, dz, d), db];
-        // Stride S: z = every S-th frame of the stride-1 convolution of x zero-extended to
-        // tOut*S frames, so its gradient is the stride-1 one of dz spread with S-1 zeros per frame.
-        const full = tOut * s;
-        const dzFull = reshape(
-          pad(reshape(dz, [batch, tOut, 1, dout]), [
-            [0, 0],
-            [0, 0],
-            [0, s - 1],
-            [0, 0],
-          ]),
-          [batch, full, dout],
-        ) as Tensor3D;
-        const xFull =
-          full > frames
-            ? pad(xs, [
-                [0, 0],
-                [0, full - frames],
-                [0, 0],
-              ])
-            : xs;
-        const [dxFull, dw] = convGrads(xFull, ws, dzFull, d);
+        const dxFull = convGradInput(ws, spread(dz, s), d);
         const dx = full > frames ? slice(dxFull, [0, 0, 0], [batch, frames, din]) : dxFull;
-        return [dx, dw, db];
+        return [dx, db];
       },
     };
   });
+  const wTerm = customOp<Tensor3D>([w], (_, save) => {
+    save([x, y]);
+    return {
+      value: zerosLike(y),
+      gradFunc: (dy, saved) => {
+        const [xs, ys] = saved as [Tensor3D, Tensor3D];
+        const dz = mul(dy, step(ys)) as Tensor3D;
+        return convGradFilter(extend(xs), spread(dz, s), taps, d);
+      },
+    };
+  });
+  return add(y, wTerm);
 }
