@@ -116,7 +116,14 @@ ${step.table}
 ${step.notes}
 `;
 const target = path.join(root, 'docs', 'results.md');
+// keep the sections other scripts write (scripts/results-loss-augment.mjs)
+let kept = '';
+try {
+  kept = (
+    readFileSync(target, 'utf8').match(/<!-- begin: [\w-]+ -->[\s\S]*?<!-- end: [\w-]+ -->\n?/g) ?? []
+  ).join('\n');
+} catch {}
 const tmpDoc = `${target}.tmp-${process.pid}`;
-writeFileSync(tmpDoc, doc);
+writeFileSync(tmpDoc, kept ? `${doc.trimEnd()}\n\n${kept}` : doc);
 renameSync(tmpDoc, target);
 console.error(`wrote ${target}`);

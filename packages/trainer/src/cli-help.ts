@@ -14,6 +14,7 @@ Commands:
   retrain    derive the argmax architecture (or take --arch) and train it from scratch
   decode     greedy or prefix beam search to a PER report; --write-logits to a Kaldi ark
   report     write the self-contained HTML report of a run directory
+  prepare    write a speed-perturbed copy of a Kaldi data dir with audio (wav.scp)
   doctor     print the Node version, the selected backend and why, SIMD/threads, and which
              optional backends are missing
 
@@ -38,7 +39,18 @@ const TRAIN_COMMON = `  --config FILE        supernet config in the reference's 
   --max-epochs N       hard cap on epochs
   --steps-per-epoch N  cap batches per epoch (quick runs)
   --checkpoint-every N steps between mid-epoch checkpoints (default 50)
-  --max-utts N         load only the first N utterances of each data dir (quick runs)`;
+  --max-utts N         load only the first N utterances of each data dir (quick runs)
+  --loss ctc|ctc-crf   training loss (default ctc); ctc-crf estimates a phone LM from the training
+                       labels, writes it to the stage dir as phone_lm.arpa and trains CTC-CRF
+  --crf-lambda X       weight of the CTC term in CTC-CRF (default 0.01)
+  --crf-order N        order of the CTC-CRF phone LM (default 4)
+  --spec-augment       SpecAugment training batches (2 freq masks <= 10 bins on statics and
+                       deltas, 2 time masks <= 40 frames and <= 20% of the utterance, no warp)
+  --spec-augment-config JSON|FILE  SpecAugment settings (freqMasks, freqMaskWidth, freqGroups,
+                       timeMasks, timeMaskWidth, timeMaskRatio, timeWarp, maskValue); implies
+                       --spec-augment
+  --speed-perturb F,F  speed-perturb the training data dir (needs its wav.scp) into OUT/data first,
+                       e.g. 0.9,1.0,1.1`;
 
 /** Per-command help. */
 export const COMMAND_HELP: Record<string, string> = {
@@ -109,6 +121,16 @@ With --json the last line is { "results": [...], "model": "<dir>" }.
   --out DIR            run directory (default ./stnas-demo); a rerun resumes
   --quick              a few steps per stage (a smoke test, not a result)
   --seed N             (default 0)`,
+  prepare: `Usage: stnas prepare --data DIR --speed-perturb 0.9,1.0,1.1 --out DIR2
+
+Writes DIR2, a copy of the Kaldi data dir DIR (wav.scp of WAV files, utt2spk, text, an fbank.conf
+in DIR/conf, DIR or its parent) at each speed factor, as Kaldi's perturb_data_dir_speed_3way.sh
+then make_fbank.sh and compute_cmvn_stats.sh: ids sp0.9-<utt>, features, per-speaker CMVN.
+
+  --data DIR           source data dir with wav.scp
+  --speed-perturb F,F  speed factors (1.0 keeps the original ids)
+  --out DIR2           output data dir (appears only when complete)
+  --seed N             dither seed (default 0)`,
   doctor: `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--json]
 
 Selects a compute backend exactly as training would and prints what it found. Exits 0 when a

@@ -66,6 +66,12 @@ const OPTIONS = {
   'lm-weight': S,
   'write-logits': S,
   quick: { type: 'boolean', default: false },
+  loss: S,
+  'crf-lambda': S,
+  'crf-order': S,
+  'spec-augment': { type: 'boolean' },
+  'spec-augment-config': S,
+  'speed-perturb': S,
 } as const;
 
 const GLOBAL = ['backend', 'json', 'help'];
@@ -83,6 +89,12 @@ const TRAIN = [
   'steps-per-epoch',
   'checkpoint-every',
   'max-utts',
+  'loss',
+  'crf-lambda',
+  'crf-order',
+  'spec-augment',
+  'spec-augment-config',
+  'speed-perturb',
 ];
 const ALLOWED: Record<string, string[]> = {
   doctor: [],
@@ -93,6 +105,7 @@ const ALLOWED: Record<string, string[]> = {
   report: ['out'],
   pipeline: [...TRAIN, 'test', 'estimator', 'held-out-ratio', 'arch-lr', 'min-epochs', 'beam'],
   demo: ['out', 'seed', 'quick'],
+  prepare: ['data', 'out', 'speed-perturb', 'seed'],
 };
 
 /** Runs the `stnas` command line with `argv` (without node and script); resolves to the exit code. */

@@ -6,8 +6,10 @@ import type { CliIo } from './cli';
 import { choice, existing, int, num, type OptionValues, str } from './cli-options';
 import { InputError, UsageError } from './errors';
 import type { ProgressSink } from './progress';
+import { parseSpeedFactors } from './speed-perturb-train';
 import type { StageInputs } from './stage-common';
 import { readJson } from './stage-common';
+import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from './training-options';
 
 function progressSink(io: CliIo): ProgressSink {
   return io.progress ?? { write: () => {}, isTTY: false };
@@ -26,6 +28,7 @@ function trainInputs(
   const stepsPerEpoch = v['steps-per-epoch'] === undefined ? undefined : int(v, 'steps-per-epoch', 0, 1);
   const checkpointEvery = int(v, 'checkpoint-every', 50, 1);
   const maxUtts = v['max-utts'] === undefined ? undefined : int(v, 'max-utts', 0, 1);
+  const training = trainingOptions(v);
   const configFile = existing(str(v, 'config'), 'config', 'file');
   const data = existing(str(v, 'data'), 'data');
   const dev = existing(str(v, 'dev'), 'dev');
@@ -49,9 +52,29 @@ function trainInputs(
     stepsPerEpoch,
     checkpointEvery,
     maxUtts,
+    ...training,
     progress: progressSink(io),
     log: (line) => io.err(line),
   };
+}
+
+const LOSSES: readonly LossKind[] = ['ctc', 'ctc-crf'];
+
+/** The loss and augmentation options of a training command (usage errors only; files read here). */
+function trainingOptions(v: OptionValues): TrainingOptions {
+  const loss = choice(v, 'loss', LOSSES, 'ctc');
+  for (const o of ['crf-lambda', 'crf-order'])
+    if (v[o] !== undefined && loss !== 'ctc-crf') throw new UsageError(`--${o} needs --loss ctc-crf`);
+  const out: TrainingOptions = { loss };
+  if (loss === 'ctc-crf') {
+    out.crfLambda = num(v, 'crf-lambda', 0.01, 0, 1000);
+    out.crfOrder = int(v, 'crf-order', 4, 1, 10);
+  }
+  if (v['spec-augment-config'] !== undefined)
+    out.specAugment = parseSpecAugmentConfig(str(v, 'spec-augment-config'));
+  else if (v['spec-augment'] === true) out.specAugment = {};
+  if (v['speed-perturb'] !== undefined) out.speedPerturb = parseSpeedFactors(str(v, 'speed-perturb'));
+  return out;
 }
 
 function readConfig(file: string): StnasConfig {
@@ -203,6 +226,20 @@ export async function runCommand(
           model: path.resolve(r.modelDir),
         },
         `test PER ${(r.test.per * 100).toFixed(2)}% for ${r.architecture} (${r.params.toLocaleString('en-US')} params); report ${r.report}`,
+      );
+      return 0;
+    }
+    case 'prepare': {
+      const data = existing(str(v, 'data'), 'data');
+      const factors = parseSpeedFactors(str(v, 'speed-perturb'));
+      const out = str(v, 'out');
+      const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
+      if (path.resolve(out) === path.resolve(data)) throw new UsageError('--out must differ from --data');
+      const { prepareSpeedPerturbed } = await import('./speed-perturb-train');
+      const r = await prepareSpeedPerturbed({ data, out, factors, seed, log: (l) => io.err(l) });
+      emit(
+        { data: path.resolve(r.dir), utterances: r.utterances, speakers: r.speakers },
+        `wrote ${r.utterances} utterances of ${r.speakers} speakers to ${r.dir}`,
       );
       return 0;
     }

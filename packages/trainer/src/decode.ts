@@ -103,7 +103,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
               beamWidth: i.beam,
               lm,
               lmWeight: i.lmWeight,
-              vocabulary: units.names,
+              vocabulary: lm ? lmVocabulary(lm.vocabulary, units.names, i.lm!) : units.names,
               nBest: 1,
             }).map((n) => n[0]?.tokens ?? [])
           : greedyDecode({ data, shape }, lengths);
@@ -137,4 +137,20 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * How an LM names the units: by unit name (an LM trained on phone text) or by class id (the
+ * `phone_lm.arpa` a CTC-CRF stage writes, as CAT's den_lm); undefined means ids. An LM that knows
+ * neither would forbid every hypothesis, so it is an input error rather than a 100% PER.
+ */
+export function lmVocabulary(lmWords: readonly string[], unitNames: readonly string[], file: string): string[] | undefined {
+  const words = new Set(lmWords);
+  const byName = unitNames.filter((n, c) => c > 0 && words.has(n)).length;
+  const byId = unitNames.filter((_, c) => c > 0 && words.has(String(c))).length;
+  if (byName === 0 && byId === 0)
+    throw new InputError(
+      `${file}: none of the model's ${unitNames.length - 1} units is a word of the LM (expected unit names, or class ids as phone_lm.arpa has)`,
+    );
+  return byName >= byId ? [...unitNames] : undefined;
 }

@@ -46,8 +46,16 @@ export type { SafeUpdateResult } from './safe-update';
 export { safeUpdate } from './safe-update';
 export type { DerivedArchitecture, SearchInputs } from './search';
 export { runSearch, SEARCH_ESTIMATORS, searchDir } from './search';
+export {
+  noAudioMessage,
+  parseSpeedFactors,
+  prepareSpeedPerturbed,
+  trainingDataDir,
+} from './speed-perturb-train';
 export type { StageData, StageInputs } from './stage-common';
 export { batchLoss, evaluateLoss, loadStageData, modelVariables } from './stage-common';
+export type { DevLoss, StageObjective } from './stage-objective';
+export { createObjective, PHONE_LM_FILE, setupStage, stageDenominator } from './stage-objective';
 export type {
   EpochRecord,
   LoopOptimizer,
@@ -65,5 +73,19 @@ export {
   shuffledOrder,
   variablesToArrays,
 } from './train-loop';
+export type {
+  LossKind,
+  RunTrainingConfig,
+  SpecAugmentConfig,
+  TrainingOptions,
+} from './training-options';
+export {
+  augmentBatch,
+  defaultSpecAugment,
+  parseSpecAugmentConfig,
+  pinRunConfig,
+  resolveTrainingOptions,
+  stepSeed,
+} from './training-options';
 export type { WarmupInputs } from './warmup';
 export { runWarmup, warmupDir } from './warmup';

@@ -10,17 +10,11 @@ import { retrainSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
 import type { DerivedArchitecture } from './search';
 import { searchDir } from './search';
-import {
-  batchLoss,
-  ensureDir,
-  evaluateLoss,
-  loadStageData,
-  modelVariables,
-  readJson,
-  type StageInputs,
-} from './stage-common';
+import { ensureDir, loadStageData, modelVariables, readJson, type StageInputs } from './stage-common';
+import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import { bestCheckpointPath, type LoopResult } from './train-loop';
+import { augmentBatch, type RunTrainingConfig } from './training-options';
 
 /** Options of the retrain stage beyond the shared ones. */
 export interface RetrainInputs extends StageInputs {
@@ -51,6 +45,8 @@ export interface ModelManifest {
   bestEpoch: number;
   devLoss: number;
   seed: number;
+  /** The loss and augmentation it was trained with (also in `run-config.json`). */
+  training?: RunTrainingConfig;
 }
 
 /** The op chosen in every node of a fixed config, in order (`base` fills unlisted nodes). */
@@ -93,7 +89,7 @@ export function searchedArchitecture(out: string): StnasConfig {
 }
 
 /**
- * Retrain (NASTop.py, MODE=retrain, with CTC in place of CTC-CRF): builds the architecture from
+ * Retrain (NASTop.py, MODE=retrain; CTC, or the paper's CTC-CRF with `loss: 'ctc-crf'`): builds the architecture from
  * scratch and trains it; after `minEpochs` the lr is multiplied by 0.1 on every epoch whose dev loss
  * does not improve, and the run stops below `lrFloor`. Writes a model dir (model.json, weights.ckpt
  * from the best epoch, lexicon.txt, units.txt) that `stnas decode --model` reads.
@@ -111,6 +107,8 @@ export async function runRetrain(
     const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
     const weights = model.weightVariables();
     const variables = modelVariables(model);
+    const { config: training, objective, evaluate } = await setupStage(i, 'retrain', dir, d);
+    const evalOpts = () => ({ mode: 'eval', argmax: true, training: false }) as const;
     const loop = await runWithProgress(i, {
       stage: 'retrain',
       dir,
@@ -125,10 +123,11 @@ export async function runRetrain(
       variables,
       optimizers: [opt],
       checkpointEvery: i.checkpointEvery,
-      trainStep(b, { rng, lr }) {
-        const batch = train[b]!;
+      trainStep(b, { rng, lr, step }) {
+        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'retrain', step);
+        i.onBatch?.('train', batch);
         const r = safeUpdate(
-          () => batchLoss(model, batch, { mode: 'train', rng, training: true }),
+          () => objective.batchLoss(model, batch, { mode: 'train', rng, training: true }),
           weights,
           adam,
           opt.state,
@@ -136,7 +135,10 @@ export async function runRetrain(
         );
         return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
       },
-      evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),
+      evaluate: () => {
+        for (const b of dev) i.onBatch?.('dev', b);
+        return evaluate(model, dev, evalOpts);
+      },
     });
     if (!loop.finished)
       throw new Error(`retrain paused at step ${loop.state.step}; rerun the same command to continue`);
@@ -156,6 +158,7 @@ export async function runRetrain(
       bestEpoch: best.state.epoch,
       devLoss: best.state.devLoss,
       seed: i.seed,
+      training,
     };
     writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     return { loop, modelDir: dir, manifest };

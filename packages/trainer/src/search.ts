@@ -8,16 +8,11 @@ import { heldOutSplit, makeBatches } from './data';
 import { InputError } from './errors';
 import { searchSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
-import {
-  batchLoss,
-  ensureDir,
-  evaluateLoss,
-  loadStageData,
-  modelVariables,
-  type StageInputs,
-} from './stage-common';
+import { ensureDir, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import { assignVariables, bestCheckpointPath, type LoopResult, shuffledOrder } from './train-loop';
+import { augmentBatch } from './training-options';
 import { warmupDir } from './warmup';
 
 /** Estimators `stnas search --estimator` accepts. */
@@ -78,6 +73,7 @@ export async function runSearch(
     const train = makeBatches(split.train, d.train.dim, i.batchSize);
     const held = makeBatches(split.heldOut, d.train.dim, i.batchSize);
     const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
+    const { config: training, objective, evaluate } = await setupStage(i, 'search', dir, d);
     const estimator = createEstimator(i.estimator);
     const weights = model.weightVariables();
     const arch = model.archVariables();
@@ -94,16 +90,18 @@ export async function runSearch(
       checkpointEvery: i.checkpointEvery,
       trainStep(b, { rng, lr, step }) {
         const hb = held[rng.nextInt(held.length)]!;
+        i.onBatch?.('heldOut', hb);
         const a = safeUpdate(
-          () => batchLoss(model, hb, { mode: 'search', rng, estimator, training: true, step }),
+          () => objective.batchLoss(model, hb, { mode: 'search', rng, estimator, training: true, step }),
           arch,
           aAdam,
           aOpt.state,
           i.archLr,
         );
-        const batch = train[b]!;
+        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'search', step);
+        i.onBatch?.('train', batch);
         const w = safeUpdate(
-          () => batchLoss(model, batch, { mode: 'train', rng, training: true, step }),
+          () => objective.batchLoss(model, batch, { mode: 'train', rng, training: true, step }),
           weights,
           wAdam,
           wOpt.state,
@@ -117,7 +115,10 @@ export async function runSearch(
           .join('; ');
         return { loss: w.loss, frames: batch.frames + hb.frames, skipped: skipped || undefined };
       },
-      evaluate: () => evaluateLoss(model, dev, () => ({ mode: 'eval', argmax: true, training: false })),
+      evaluate: () => {
+        for (const b of dev) i.onBatch?.('dev', b);
+        return evaluate(model, dev, () => ({ mode: 'eval', argmax: true, training: false }));
+      },
       stepLog: (step) => ({ step, p: model.archProbs().map((p) => p.map((x) => Number(x.toPrecision(6)))) }),
     });
     if (!loop.finished) return { loop, derived: undefined };

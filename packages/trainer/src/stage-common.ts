@@ -7,9 +7,11 @@ import { type Batch, type DataSet, DEFAULT_PIPELINE, type FeaturePipeline, loadD
 import { InputError } from './errors';
 import { type Lexicon, readLexicon, readUnits, type Units } from './lang';
 import type { ProgressSink } from './progress';
+import { trainingDataDir } from './speed-perturb-train';
+import type { TrainingOptions } from './training-options';
 
 /** Inputs every training stage shares (the CLI fills them from its options). */
-export interface StageInputs {
+export interface StageInputs extends TrainingOptions {
   /** The supernet config (reference JSON). */
   config: StnasConfig;
   /** Training and dev data dirs. */
@@ -33,6 +35,8 @@ export interface StageInputs {
   /** Progress output and one-line log messages. */
   progress: ProgressSink;
   log: (line: string) => void;
+  /** Observer of every batch a stage feeds the model (`train` after augmentation); for tests. */
+  onBatch?: (role: 'train' | 'heldOut' | 'dev', batch: Batch) => void;
 }
 
 /** Loaded data and language files of a stage. */
@@ -70,7 +74,7 @@ export async function loadStageData(i: StageInputs): Promise<StageData> {
   const lexicon = readLexicon(i.lexicon);
   const units = readUnits(i.units);
   const pipeline = i.pipeline ?? DEFAULT_PIPELINE;
-  const train = await loadCached(i.data, lexicon, units, pipeline, i.maxUtts, i.lexicon);
+  const train = await loadCached(await trainingDataDir(i), lexicon, units, pipeline, i.maxUtts, i.lexicon);
   const dev = await loadCached(i.dev, lexicon, units, pipeline, i.maxUtts, i.lexicon);
   const nc = i.config.net_configs;
   for (const set of [train, dev]) {

@@ -5,9 +5,11 @@ import { createAdam, disposeAdamState } from './adam';
 import { makeBatches } from './data';
 import { warmupSchedule } from './plateau-schedule';
 import { safeUpdate } from './safe-update';
-import { batchLoss, evaluateLoss, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import type { LoopResult } from './train-loop';
+import { augmentBatch } from './training-options';
 
 /** Options of the warmup stage beyond the shared ones. */
 export interface WarmupInputs extends StageInputs {
@@ -34,6 +36,7 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
     const train = makeBatches(d.train.utts, d.train.dim, i.batchSize);
     const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
     const weights = model.weightVariables();
+    const { config: training, objective, evaluate } = await setupStage(i, 'warmup', warmupDir(i.out), d);
     const schedule = warmupSchedule({
       lr: i.lr,
       minEpochs: i.minEpochs,
@@ -49,10 +52,11 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
       variables: modelVariables(model),
       optimizers: [opt],
       checkpointEvery: i.checkpointEvery,
-      trainStep(b, { rng, lr }) {
-        const batch = train[b]!;
+      trainStep(b, { rng, lr, step }) {
+        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'warmup', step);
+        i.onBatch?.('train', batch);
         const r = safeUpdate(
-          () => batchLoss(model, batch, { mode: 'warmup', rng, training: true }),
+          () => objective.batchLoss(model, batch, { mode: 'warmup', rng, training: true }),
           weights,
           adam,
           opt.state,
@@ -62,7 +66,8 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
       },
       evaluate({ epoch }) {
         const rng = createRng(i.seed * 1000 + epoch);
-        return evaluateLoss(model, dev, () => ({ mode: 'warmup', rng, training: false }));
+        for (const b of dev) i.onBatch?.('dev', b);
+        return evaluate(model, dev, () => ({ mode: 'warmup', rng, training: false }));
       },
     });
   } finally {

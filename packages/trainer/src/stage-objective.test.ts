@@ -1,0 +1,221 @@
+// CTC-CRF and SpecAugment wired into the training stages, on the real corpus with a tiny net.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDenominatorGraph, estimatePhoneLm, formatArpa, parseArpa } from '@stnas/ctc';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCheckpoint } from './checkpoint';
+import { main } from './cli';
+import { type Batch, DEFAULT_PIPELINE, loadDataSet, makeBatches } from './data';
+import { readLexicon, readUnits } from './lang';
+import { configWithOps, type RetrainInputs, runRetrain } from './retrain';
+import { capture, corpus } from './test-support';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-objective-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const supernet = {
+  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C2D1Nln'] },
+  net: 'MFRNet' as const,
+  net_configs: {
+    block_list: [2],
+    pos_subsample: 1,
+    idim_sub: 12,
+    odim_sub: 12,
+    dropout_sub: 0.1,
+    idim: 120,
+    odims: [12],
+    num_classes: 41,
+    dropout: 0.1,
+  },
+};
+const lexicon = path.join(corpus, 'lang', 'lexicon.txt');
+const units = path.join(corpus, 'lang', 'units.txt');
+
+function inputs(out: string, extra: Partial<RetrainInputs> = {}): RetrainInputs {
+  return {
+    config: supernet,
+    architecture: configWithOps(supernet, ['tdnn-C1D1Nln', 'tdnn-C2D1Nln']),
+    name: 'retrain',
+    minEpochs: 1,
+    lrFloor: 1e-5,
+    data: path.join(corpus, 'train'),
+    dev: path.join(corpus, 'dev'),
+    lexicon,
+    units,
+    out,
+    seed: 4,
+    batchSize: 4,
+    lr: 2e-3,
+    maxEpochs: 2,
+    stepsPerEpoch: 2,
+    checkpointEvery: 1,
+    maxUtts: 12,
+    pipeline: DEFAULT_PIPELINE,
+    progress: { write: () => {}, isTTY: false },
+    log: () => {},
+    ...extra,
+  };
+}
+
+const loadSet = (dir: string) =>
+  loadDataSet(path.join(corpus, dir), {
+    lexicon: readLexicon(lexicon),
+    units: readUnits(units),
+    pipeline: DEFAULT_PIPELINE,
+    maxUtts: 12,
+  });
+
+describe('stnas retrain --loss ctc-crf', () => {
+  it('estimates the phone LM from the training labels only, writes it, and trains to a finite loss', async () => {
+    const out = path.join(tmp, 'crf-cli');
+    const cfg = path.join(tmp, 'supernet.json');
+    writeFileSync(cfg, JSON.stringify(supernet));
+    const c = capture();
+    const code = await main(
+      [
+        '--backend',
+        'cpu',
+        'retrain',
+        '--config',
+        cfg,
+        '--data',
+        path.join(corpus, 'train'),
+        '--dev',
+        path.join(corpus, 'dev'),
+        '--out',
+        out,
+        '--arch',
+        'tdnn-C1D1Nln,tdnn-C2D1Nln',
+        '--loss',
+        'ctc-crf',
+        '--crf-order',
+        '3',
+        '--batch-size',
+        '4',
+        '--max-utts',
+        '12',
+        '--steps-per-epoch',
+        '2',
+        '--max-epochs',
+        '1',
+        '--min-epochs',
+        '1',
+        '--json',
+      ],
+      c.io,
+    );
+    expect(code, c.err.join('\n')).toBe(0);
+    const dir = path.join(out, 'retrain');
+    // The ARPA is exactly the ML estimate from the 12 training utterances' labels (not dev's).
+    const train = await loadSet('train');
+    const arpa = readFileSync(path.join(dir, 'phone_lm.arpa'), 'utf8');
+    expect(arpa).toBe(
+      formatArpa(
+        estimatePhoneLm(
+          train.utts.map((u) => u.labels),
+          { order: 3 },
+        ),
+      ),
+    );
+    expect(arpa).toMatch(/^\n\\data\\\nngram 1=\d+\nngram 2=\d+\nngram 3=\d+\n\n?\\1-grams:/);
+    expect(JSON.parse(readFileSync(path.join(dir, 'run-config.json'), 'utf8'))).toEqual({
+      loss: 'ctc-crf',
+      crfLambda: 0.01,
+      crfOrder: 3,
+      specAugment: null,
+      speedPerturb: null,
+    });
+    const model = JSON.parse(readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    expect(model.training.loss).toBe('ctc-crf');
+    const h = JSON.parse(readFileSync(path.join(dir, 'history.json'), 'utf8')).history;
+    expect(h).toHaveLength(1);
+    expect(Number.isFinite(h[0].trainLoss) && h[0].trainLoss > 0).toBe(true);
+    expect(Number.isFinite(h[0].devLoss) && h[0].devLoss > 0).toBe(true);
+    // dev references with n-grams the LM never saw are counted, not averaged in as infinite
+    const dev = await loadSet('dev');
+    const graph = buildDenominatorGraph(parseArpa(arpa), { numClasses: 41, blank: 0 });
+    const impossible = dev.utts.filter((u) => graph.sequenceLogProb(u.labels) === -Infinity).length;
+    expect(impossible).toBeGreaterThan(0);
+    expect(c.err.join('\n')).toContain(
+      `retrain: ${impossible} of 12 dev utterances have an infinite CTC-CRF loss (phone n-grams the training labels never had); early stopping uses the dev CTC loss of all 12`,
+    );
+  }, 60_000);
+});
+
+describe('SpecAugment in training', () => {
+  it('masks training batches only: dev batches are the stored ones, train batches differ only by zeros', async () => {
+    const out = path.join(tmp, 'sa-roles');
+    const seen: Array<[string, Batch]> = [];
+    await runRetrain(inputs(out, { specAugment: {}, maxEpochs: 1, onBatch: (r, b) => seen.push([r, b]) }));
+    const byKeys = (set: Awaited<ReturnType<typeof loadSet>>) =>
+      new Map(makeBatches(set.utts, set.dim, 4).map((b) => [b.keys.join(' '), b]));
+    const train = byKeys(await loadSet('train'));
+    const dev = byKeys(await loadSet('dev'));
+    const roles = seen.map(([r]) => r);
+    expect(roles.filter((r) => r === 'train')).toHaveLength(2);
+    expect(roles.filter((r) => r === 'dev')).toHaveLength(3);
+    for (const [role, b] of seen) {
+      const orig = (role === 'dev' ? dev : train).get(b.keys.join(' '))!;
+      expect(orig, role).toBeDefined();
+      if (role === 'dev') {
+        expect(Array.from(b.x)).toEqual(Array.from(orig.x));
+        continue;
+      }
+      let masked = 0;
+      for (let i = 0; i < b.x.length; i++) {
+        if (b.x[i] !== orig.x[i]) {
+          expect(b.x[i]).toBe(0);
+          masked++;
+        }
+      }
+      // two 0..10-bin bands x 3 groups and two time spans per utterance: some cells always change
+      expect(masked).toBeGreaterThan(0);
+      expect(masked).toBeLessThan(b.x.length / 2);
+    }
+    expect(
+      JSON.parse(readFileSync(path.join(out, 'retrain', 'run-config.json'), 'utf8')).specAugment,
+    ).toEqual({
+      freqMasks: 2,
+      freqMaskWidth: 10,
+      freqGroups: 3,
+      timeMasks: 2,
+      timeMaskWidth: 40,
+      timeMaskRatio: 0.2,
+      timeWarp: 0,
+    });
+  }, 60_000);
+
+  it('a ctc-crf + SpecAugment retrain paused after every step and resumed matches an uninterrupted one', async () => {
+    const straight = path.join(tmp, 'sa-straight');
+    const paused = path.join(tmp, 'sa-paused');
+    const opts = { specAugment: { timeWarp: 2 }, loss: 'ctc-crf' as const };
+    await runRetrain(inputs(straight, opts));
+    let runs = 0;
+    for (;;) {
+      runs++;
+      if (runs > 8) throw new Error('the paused retrain never finished');
+      try {
+        await runRetrain(inputs(paused, { ...opts, maxStepsThisRun: 1 }));
+        break;
+      } catch (err) {
+        expect((err as Error).message).toMatch(/retrain paused at step/);
+      }
+    }
+    expect(runs).toBe(4);
+    const arrays = (d: string, f: string) => {
+      const ck = readCheckpoint(path.join(d, 'retrain', f));
+      return Object.fromEntries(Object.entries(ck.arrays).map(([k, a]) => [k, Array.from(a.data)]));
+    };
+    for (const f of ['checkpoint.ckpt', 'weights.ckpt'])
+      expect(arrays(paused, f)).toEqual(arrays(straight, f));
+    const hist = (d: string) =>
+      JSON.parse(readFileSync(path.join(d, 'retrain', 'history.json'), 'utf8')).history.map(
+        (e: { trainLoss: number; devLoss: number }) => [e.trainLoss, e.devLoss],
+      );
+    expect(hist(paused)).toEqual(hist(straight));
+    // resuming with different options is refused rather than mixing two trainings
+    await expect(runRetrain(inputs(paused, { loss: 'ctc' }))).rejects.toThrow(/run-config\.json records/);
+    expect(existsSync(path.join(paused, 'retrain', 'phone_lm.arpa'))).toBe(true);
+  }, 90_000);
+});

@@ -1,0 +1,172 @@
+// The loss a stage trains and selects on: CTC, or CTC-CRF over a phone LM estimated from the
+// training labels (CAT's recipe: egs/wsj/run.sh estimates den_lm.fst from the training text only).
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  buildDenominatorGraph,
+  ctcCrfLoss,
+  type DenominatorGraph,
+  estimatePhoneLm,
+  formatArpa,
+  parseArpa,
+  writeArpa,
+} from '@stnas/ctc';
+import { specAugment } from '@stnas/data-wsj';
+import type { ApplyOptions, SearchSpaceModel } from '@stnas/search-space';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Batch, Utterance } from './data';
+import { UsageError } from './errors';
+import { batchLoss, evaluateLoss, type StageData, type StageInputs } from './stage-common';
+import { pinRunConfig, type RunTrainingConfig, resolveTrainingOptions } from './training-options';
+
+/** A stage's loss on training batches and on the dev set. */
+export interface StageObjective {
+  loss: RunTrainingConfig['loss'];
+  /** Loss of one batch, summed over utterances and divided by the batch size (CAT's convention). */
+  batchLoss(model: SearchSpaceModel, batch: Batch, opts: ApplyOptions): tf.Scalar;
+  /**
+   * Mean per-utterance dev CTC loss (no gradients) and, with CTC-CRF, how many dev references the
+   * phone LM forbids (an infinite CRF loss; the same utterances every epoch: it depends on labels only).
+   */
+  evaluate(model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions): DevLoss;
+}
+
+/** A dev loss, and how many dev utterances have an infinite CTC-CRF loss. */
+export interface DevLoss {
+  loss: number;
+  infinite: number;
+  utterances: number;
+}
+
+/** The phone LM file a CTC-CRF stage writes into its directory. */
+export const PHONE_LM_FILE = 'phone_lm.arpa';
+
+/**
+ * The CTC-CRF denominator of a stage: on the first run estimates the phone LM from `trainUtts`'
+ * labels and writes `<dir>/phone_lm.arpa` atomically; when resuming (`resume`, and the file exists)
+ * reads it back. Both paths build the graph from the ARPA text, so a resumed run trains on exactly
+ * the graph an uninterrupted one does.
+ */
+export async function stageDenominator(
+  dir: string,
+  trainUtts: readonly Utterance[],
+  o: { order: number; numClasses: number; resume: boolean },
+): Promise<DenominatorGraph> {
+  const file = path.join(dir, PHONE_LM_FILE);
+  let text: string;
+  if (o.resume && existsSync(file)) text = readFileSync(file, 'utf8');
+  else {
+    const lm = estimatePhoneLm(
+      trainUtts.map((u) => u.labels),
+      { order: o.order, source: 'training labels' },
+    );
+    await writeArpa(lm, file);
+    text = formatArpa(lm);
+  }
+  return buildDenominatorGraph(parseArpa(text, file), { numClasses: o.numClasses, blank: 0 });
+}
+
+/** Mean per-utterance dev CTC loss over batches (no gradients). */
+function devCtc(model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions): DevLoss {
+  const n = batches.reduce((k, b) => k + b.shape[0], 0);
+  return { loss: evaluateLoss(model, batches, opts), infinite: 0, utterances: n };
+}
+
+/**
+ * The objective of a stage; `denominator` is required for CTC-CRF. With CTC-CRF the dev loss (early
+ * stopping, best checkpoint) is still the CTC loss of the same logits: with the un-smoothed phone LM
+ * most held-out references contain an n-gram the training labels never had (71 of the bundled
+ * corpus's 90 dev utterances at order 4), so their CRF loss is infinite and a CRF dev loss would
+ * rank models on a fifth of the dev set. `infinite` counts those utterances.
+ */
+export function createObjective(config: RunTrainingConfig, denominator?: DenominatorGraph): StageObjective {
+  if (config.loss === 'ctc') return { loss: 'ctc', batchLoss, evaluate: devCtc };
+  if (!denominator) throw new Error('createObjective: ctc-crf needs the denominator graph');
+  const graph = denominator;
+  const lambda = config.crfLambda ?? 0.01;
+  return {
+    loss: 'ctc-crf',
+    // No zeroInfinity in training: an impossible training utterance makes the step non-finite, which
+    // safeUpdate skips and the log names, rather than silently training on the rest.
+    batchLoss: (model, batch, opts) =>
+      tf.tidy(() => {
+        const x = tf.tensor3d(batch.x, batch.shape);
+        const { logits, lengths } = model.apply(x, batch.lengths, opts);
+        return ctcCrfLoss(logits, batch.labels, lengths, {
+          denominator: graph,
+          lambda,
+          reduction: 'batchMean',
+        }) as tf.Scalar;
+      }),
+    evaluate(model, batches, opts) {
+      const r = devCtc(model, batches, opts);
+      let infinite = 0;
+      for (const b of batches)
+        for (const l of b.labels) if (graph.sequenceLogProb(l) === Number.NEGATIVE_INFINITY) infinite++;
+      return { ...r, infinite };
+    },
+  };
+}
+
+/**
+ * Resolves a stage's loss and augmentation options, pins them in `<dir>/run-config.json`, builds the
+ * objective (the CTC-CRF denominator from the training labels) and a dev evaluation that logs, once
+ * per process, how many dev utterances the CTC-CRF dev loss leaves out as infinite.
+ */
+export async function setupStage(
+  i: StageInputs,
+  stage: string,
+  dir: string,
+  d: StageData,
+): Promise<{
+  config: RunTrainingConfig;
+  objective: StageObjective;
+  evaluate: (model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions) => number;
+}> {
+  const config = resolveTrainingOptions(i, d.pipeline);
+  if (config.specAugment) {
+    // surface a width or group count that does not fit the features now, not at the first step
+    try {
+      specAugment(
+        {
+          features: new Float32Array(d.train.dim),
+          lengths: [1],
+          batchSize: 1,
+          maxFrames: 1,
+          dim: d.train.dim,
+        },
+        { ...config.specAugment, seed: 0 },
+      );
+    } catch (err) {
+      throw new UsageError(
+        `--spec-augment-config does not fit ${d.train.dim}-dim features: ${(err as Error).message}`,
+      );
+    }
+  }
+  const resume = existsSync(path.join(dir, 'checkpoint.ckpt'));
+  pinRunConfig(dir, config);
+  const denominator =
+    config.loss === 'ctc-crf'
+      ? await stageDenominator(dir, d.train.utts, {
+          order: config.crfOrder!,
+          numClasses: d.units.names.length,
+          resume,
+        })
+      : undefined;
+  const objective = createObjective(config, denominator);
+  let told = false;
+  return {
+    config,
+    objective,
+    evaluate(model, batches, opts) {
+      const r = objective.evaluate(model, batches, opts);
+      if (r.infinite > 0 && !told) {
+        told = true;
+        i.log(
+          `${stage}: ${r.infinite} of ${r.utterances} dev utterances have an infinite CTC-CRF loss (phone n-grams the training labels never had); early stopping uses the dev CTC loss of all ${r.utterances}`,
+        );
+      }
+      return r.loss;
+    },
+  };
+}

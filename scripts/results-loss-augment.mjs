@@ -1,0 +1,258 @@
+// `node scripts/results-loss-augment.mjs [--quick] [--out DIR]`: issue 9 (CTC against CTC-CRF) and
+// issue 10 (none, SpecAugment, speed perturbation, both) on the bundled corpus with one fixed TDNN,
+// the same steps for every variant; each model decoded on test and on test_flite (a different
+// synthesiser). Writes its section of docs/results.md (between markers, atomically), with the machine,
+// date and the load average around every run. The speed-perturbed corpus is read from
+// /tmp/stnas-corpus-sp (regenerated with the corpus generator when missing). Run on an idle machine.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const outIdx = args.indexOf('--out');
+const out =
+  outIdx >= 0
+    ? path.resolve(args[outIdx + 1])
+    : path.join(os.tmpdir(), `stnas-results-la-${quick ? 'quick' : 'full'}`);
+const corpus = path.join(root, 'packages', 'corpus', 'data');
+const spCorpus = '/tmp/stnas-corpus-sp';
+const cli = path.join(root, 'packages', 'trainer', 'src', 'cli.ts');
+const node = process.execPath;
+const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
+// The demo's retrain sizes (stnas demo: batch 16, lr 2e-3, 4 epochs, lr decay after 3) with every
+// epoch capped at 50 batches: the 800-utterance set has exactly 50, so only the 3x larger
+// speed-perturbed set is subsampled and every variant takes the same 200 steps.
+const plan = quick
+  ? { epochs: 1, minEpochs: 1, steps: 2, maxUtts: 32 }
+  : { epochs: 4, minEpochs: 3, steps: 50, maxUtts: undefined };
+const arch = Array(4).fill('tdnn-C1D1Nln');
+
+const load = () => os.loadavg()[0].toFixed(2);
+const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+
+function stnas(argv, what) {
+  const r = spawnSync(node, [...tsx, cli, ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) {
+    console.error(r.stderr);
+    throw new Error(`${what} failed (exit ${r.status})`);
+  }
+  return { stdout: r.stdout, stderr: r.stderr };
+}
+
+if (!existsSync(path.join(spCorpus, 'train', 'feats.scp'))) {
+  console.error(`${spCorpus} missing: generating it (the corpus generator with --speed-perturb 0.9,1.0,1.1)`);
+  execFileSync(
+    'npx',
+    [
+      '-y',
+      'pnpm@12.4.2',
+      '--filter',
+      '@stnas/make-corpus',
+      'generate',
+      '--speed-perturb',
+      '0.9,1.0,1.1',
+      '--out',
+      spCorpus,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
+
+mkdirSync(out, { recursive: true });
+// DEMO_CONFIG with the corpus's unit count, as stnas demo builds it
+const units = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
+  .split('\n')
+  .filter(Boolean).length;
+const cfgFile = path.join(out, 'config.json');
+const demoConfig = JSON.parse(
+  execFileSync(
+    node,
+    [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
+    { cwd: path.join(root, 'packages', 'trainer'), encoding: 'utf8' },
+  ),
+);
+demoConfig.net_configs.num_classes = units;
+writeFileSync(cfgFile, JSON.stringify(demoConfig, null, 2));
+
+const variants = [
+  { name: 'ctc', loss: 'ctc', data: corpus, extra: [], label: 'CTC, no augmentation' },
+  {
+    name: 'ctc-crf',
+    loss: 'ctc-crf',
+    data: corpus,
+    extra: ['--loss', 'ctc-crf'],
+    label: 'CTC-CRF (4-gram phone LM, lambda 0.01)',
+  },
+  { name: 'specaug', data: corpus, extra: ['--spec-augment'], label: 'CTC + SpecAugment' },
+  { name: 'speed', data: spCorpus, extra: [], label: 'CTC + speed perturbation 0.9/1.0/1.1' },
+  {
+    name: 'both',
+    data: spCorpus,
+    extra: ['--spec-augment'],
+    label: 'CTC + SpecAugment + speed perturbation',
+  },
+];
+// Longer runs (twice the steps) of the three on the bundled training set: does the ranking hold?
+for (const v of variants.slice(0, 3))
+  variants.push({ ...v, name: `${v.name}-x2`, epochs: 2 * plan.epochs, label: `${v.label}, 2x steps` });
+const only = args.indexOf('--only');
+const chosen = only >= 0 ? variants.filter((v) => args[only + 1].split(',').includes(v.name)) : variants;
+
+const started = new Date();
+const rows = [];
+// rows of an earlier invocation with the same plan are reused (a rerun after an interruption)
+const rowsFile = path.join(out, 'rows.json');
+const previous = existsSync(rowsFile) ? JSON.parse(readFileSync(rowsFile, 'utf8')) : [];
+for (const v of chosen) {
+  const prev = previous.find(
+    (r) => r.name === v.name && (r.plan === undefined || JSON.stringify(r.plan) === JSON.stringify(plan)),
+  );
+  if (prev) {
+    rows.push(prev);
+    continue;
+  }
+  const epochs = v.epochs ?? plan.epochs;
+  const common = ['--backend', 'auto'];
+  const loadBefore = load();
+  const t0 = performance.now();
+  const train = stnas(
+    [
+      ...common,
+      'retrain',
+      '--config',
+      cfgFile,
+      '--data',
+      path.join(v.data, 'train'),
+      '--dev',
+      path.join(corpus, 'dev'),
+      '--lexicon',
+      path.join(corpus, 'lang', 'lexicon.txt'),
+      '--units',
+      path.join(corpus, 'lang', 'units.txt'),
+      '--out',
+      out,
+      '--name',
+      v.name,
+      '--arch',
+      arch.join(','),
+      '--batch-size',
+      '16',
+      '--lr',
+      '2e-3',
+      '--seed',
+      '0',
+      '--max-epochs',
+      String(epochs),
+      '--min-epochs',
+      String(plan.minEpochs),
+      '--steps-per-epoch',
+      String(plan.steps),
+      '--checkpoint-every',
+      '50',
+      ...(plan.maxUtts ? ['--max-utts', String(plan.maxUtts)] : []),
+      ...v.extra,
+      '--json',
+    ],
+    `retrain ${v.name}`,
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const loadAfter = load();
+  const model = JSON.parse(train.stdout.trim().split('\n').pop()).model;
+  const infinite = /(\d+) of (\d+) dev utterances have an infinite CTC-CRF loss/.exec(train.stderr);
+  const per = {};
+  for (const set of ['test', 'test_flite']) {
+    const d = stnas(
+      [
+        ...common,
+        'decode',
+        '--model',
+        model,
+        '--data',
+        path.join(corpus, set),
+        ...(plan.maxUtts ? ['--max-utts', String(plan.maxUtts)] : []),
+        '--json',
+      ],
+      `decode ${v.name} ${set}`,
+    );
+    per[set] = JSON.parse(d.stdout.trim().split('\n').pop()).per;
+  }
+  const hist = JSON.parse(readFileSync(path.join(model, 'history.json'), 'utf8')).history;
+  const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8'));
+  const row = {
+    ...v,
+    plan,
+    seconds,
+    loadBefore,
+    loadAfter,
+    per,
+    steps: hist.length * plan.steps,
+    bestEpoch: manifest.bestEpoch,
+    devLoss: manifest.devLoss,
+    infinite: infinite ? `${infinite[1]} of ${infinite[2]}` : '',
+  };
+  rows.push(row);
+  console.error(
+    `${v.name}: test ${(per.test * 100).toFixed(2)}%, test_flite ${(per.test_flite * 100).toFixed(2)}%, ${seconds.toFixed(0)} s, load ${loadBefore} -> ${loadAfter}`,
+  );
+  writeFileSync(rowsFile, JSON.stringify(rows, null, 2));
+}
+
+const pct = (x) => `${(x * 100).toFixed(2)}%`;
+const line = (r) =>
+  `| ${r.label} | ${pct(r.per.test)} | ${pct(r.per.test_flite)} | ${r.steps} | ${r.bestEpoch} | ${r.devLoss.toFixed(2)} | ${(r.seconds / 60).toFixed(1)} min | ${r.loadBefore} / ${r.loadAfter} |`;
+const head =
+  '| variant | test PER | test_flite PER | steps | best epoch | dev CTC loss | train+decode wall | load avg before / after |\n| --- | --- | --- | --- | --- | --- | --- | --- |';
+const byName = Object.fromEntries(rows.map((r) => [r.name, r]));
+const table = (names) => [head, ...names.filter((n) => byName[n]).map((n) => line(byName[n]))].join('\n');
+const crf = byName['ctc-crf'];
+const section = `<!-- begin: loss-augment -->
+## CTC against CTC-CRF, and data augmentation (issues 9 and 10)
+
+Written by \`node scripts/results-loss-augment.mjs${quick ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine}.
+${quick ? '\n**QUICK SMOKE RUN: a few steps per model. These numbers check the script; they are not results.**\n' : ''}
+One fixed TDNN from the demo config (\`${arch.join(' ')}\`, MFRNet, 128 units, stride 3 after block 2),
+trained with \`stnas retrain\` at the demo's sizes (batch 16, lr 2e-3, seed 0), ${plan.epochs} epochs of
+${plan.steps} batches each for every variant, so each model takes the same number of steps (the
+3x larger speed-perturbed set is subsampled per epoch, not trained longer). Dev (early stopping and
+the best checkpoint): the bundled dev set, CTC loss. Greedy decoding, phone error rate on the
+bundled test set (120 utterances, 4 unseen speakers, the training synthesiser) and on test_flite
+(the same sentences spoken by a different synthesiser, flite).${crf?.infinite ? ` With CTC-CRF, ${crf.infinite} dev references contain a phone 4-gram the training labels never had (infinite CRF loss under the un-smoothed LM), so early stopping uses the dev CTC loss of the same logits.` : ''}
+
+### CTC against CTC-CRF
+
+${table(['ctc', 'ctc-crf'])}
+
+### Augmentation at equal training steps
+
+${table(['ctc', 'specaug', 'speed', 'both'])}
+
+### Twice the steps (${2 * plan.epochs} epochs of ${plan.steps} batches, the bundled training set)
+
+${table(['ctc-x2', 'ctc-crf-x2', 'specaug-x2'])}
+
+The speed-perturbed training set is \`${spCorpus}\` (made by the corpus generator's \`--speed-perturb
+0.9,1.0,1.1\`, 2400 utterances). SpecAugment: 2 frequency masks of up to 10 bins (the same band in the
+statics and both deltas), 2 time masks of up to 40 frames and 20% of the utterance, no warping, drawn
+per step from the run seed. The machine was shared with other jobs during these runs: the load
+averages above say how much; PER differences of under about one point between single runs (one seed)
+are within noise.
+<!-- end: loss-augment -->
+`;
+writeFileSync(path.join(out, 'section.md'), section);
+const target = path.join(root, 'docs', 'results.md');
+const old = existsSync(target) ? readFileSync(target, 'utf8') : '# Results\n';
+const re = /<!-- begin: loss-augment -->[\s\S]*?<!-- end: loss-augment -->\n?/;
+const doc = re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`;
+const tmpDoc = `${target}.tmp-${process.pid}`;
+writeFileSync(tmpDoc, doc);
+renameSync(tmpDoc, target);
+console.error(`wrote ${target}`);
