@@ -66,8 +66,8 @@ const rows = [...byKernel.entries()]
 rows.push(['all kernels', ...total.map((t) => String(Math.round(t)))]);
 rows.push(['wall clock', ...wall.map((t) => String(Math.round(t)))]);
 record(
-  `search-space: where the supernet step time goes (wasm, ${process.env.STNAS_PROFILE_LABEL ?? 'current'})`,
+  `search-space: where the supernet step time goes (wasm, ${process.env.STNAS_PROFILE_LABEL ?? 'after'})`,
   markdownTable(['kernel', 'warmup ms (share)', 'weight ms (share)', 'arch ms (share)'], rows),
-  `tf.profile of one step each, ${dim} units, batch ${batch} x ${frames}, no optimizer; wasm SIMD ${info.simd}, ${info.threads} thread(s). Kernel times are wall-clock per kernel call on a shared machine.`,
+  `tf.profile of one step each, ${dim} units, batch ${batch} x ${frames}, no optimizer; wasm SIMD ${info.simd}, ${info.threads} thread(s). Kernel times are wall-clock per kernel call on a shared machine; 'forward' and 'unnamed scope' are customGrad scopes that contain other kernels. tf.profile adds per-kernel overhead, so it overstates kernel-heavy code: compare speed with supernet.bench.ts.`,
 );
 net.dispose();

@@ -33,7 +33,7 @@ const tdnnStep = (dilation: number) => () => {
       }),
     ),
   )([x, w, b]);
-  g.forEach((t) => t.dataSync());
+  for (const t of g) t.dataSync();
   tf.dispose(g);
 };
 const mm = () => {

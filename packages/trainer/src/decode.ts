@@ -144,7 +144,11 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
  * `phone_lm.arpa` a CTC-CRF stage writes, as CAT's den_lm); undefined means ids. An LM that knows
  * neither would forbid every hypothesis, so it is an input error rather than a 100% PER.
  */
-export function lmVocabulary(lmWords: readonly string[], unitNames: readonly string[], file: string): string[] | undefined {
+export function lmVocabulary(
+  lmWords: readonly string[],
+  unitNames: readonly string[],
+  file: string,
+): string[] | undefined {
   const words = new Set(lmWords);
   const byName = unitNames.filter((n, c) => c > 0 && words.has(n)).length;
   const byId = unitNames.filter((_, c) => c > 0 && words.has(String(c))).length;

@@ -16,7 +16,7 @@ export { corpusDir } from './corpus-dir';
 export type { Batch, DataSet, FeaturePipeline, Utterance } from './data';
 export { DEFAULT_PIPELINE, heldOutSplit, loadDataSet, makeBatches } from './data';
 export type { DecodeInputs, DecodeResult } from './decode';
-export { readModelManifest, runDecode } from './decode';
+export { lmVocabulary, readModelManifest, runDecode } from './decode';
 export type { DemoInputs, DemoPlan, DemoResult } from './demo';
 export { baselineOps, demoPlan, formatResults, runDemo } from './demo';
 export type { DoctorReport } from './doctor';

@@ -7,9 +7,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from './checkpoint';
 import { main } from './cli';
 import { type Batch, DEFAULT_PIPELINE, loadDataSet, makeBatches } from './data';
+import { lmVocabulary } from './decode';
 import { readLexicon, readUnits } from './lang';
 import { configWithOps, type RetrainInputs, runRetrain } from './retrain';
+import { runSearch } from './search';
 import { capture, corpus } from './test-support';
+import { runWarmup } from './warmup';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-objective-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -218,4 +221,59 @@ describe('SpecAugment in training', () => {
     await expect(runRetrain(inputs(paused, { loss: 'ctc' }))).rejects.toThrow(/run-config\.json records/);
     expect(existsSync(path.join(paused, 'retrain', 'phone_lm.arpa'))).toBe(true);
   }, 90_000);
+});
+
+describe('decoding with the phone LM a CTC-CRF stage writes', () => {
+  it('reads class-id LMs (phone_lm.arpa) and unit-name LMs; refuses an LM that knows neither', () => {
+    const names = ['<blk>', 'AA', 'B'];
+    expect(lmVocabulary(['<s>', '</s>', '1', '2'], names, 'phone_lm.arpa')).toBeUndefined();
+    expect(lmVocabulary(['<s>', '</s>', 'AA', 'B'], names, 'names.arpa')).toEqual(names);
+    expect(() => lmVocabulary(['<s>', '</s>', 'ZZ'], names, 'other.arpa')).toThrow(
+      /other\.arpa: none of the model's 2 units is a word of the LM/,
+    );
+  });
+});
+
+describe('warmup and search with ctc-crf and SpecAugment', () => {
+  it('write their phone LMs and augment weight batches only, never the held-out batches', async () => {
+    const out = path.join(tmp, 'ws');
+    const seen: Array<[string, Batch]> = [];
+    const base = {
+      ...inputs(out),
+      loss: 'ctc-crf' as const,
+      specAugment: {},
+      maxEpochs: 1,
+      onBatch: (r: string, b: Batch) => seen.push([r, b]),
+    };
+    await runWarmup({ ...base, minEpochs: 1, minLossImprove: 0.5 });
+    const s = await runSearch({ ...base, estimator: 'st', heldOutRatio: 0.25, archLr: 5e-3 });
+    expect(s.derived).toBeDefined();
+    for (const stage of ['warmup', 'search'])
+      expect(readFileSync(path.join(out, stage, 'phone_lm.arpa'), 'utf8')).toMatch(/\\4-grams:/);
+    const held = seen.filter(([r]) => r === 'heldOut');
+    expect(held.length).toBe(2);
+    // the held-out batches are regrouped from the split, so compare per utterance with the stored features
+    const utts = new Map((await loadSet('train')).utts.map((u) => [u.key, u]));
+    for (const [, b] of held) {
+      b.keys.forEach((k, j) => {
+        const u = utts.get(k)!;
+        const T = b.shape[1];
+        expect(Array.from(b.x.subarray(j * T * 120, j * T * 120 + u.feats.length))).toEqual(
+          Array.from(u.feats),
+        );
+      });
+    }
+    const trainSteps = seen.filter(([r]) => r === 'train');
+    expect(trainSteps.length).toBe(4); // 2 warmup + 2 search weight steps
+    let changed = 0;
+    for (const [, b] of trainSteps) {
+      b.keys.forEach((k, j) => {
+        const u = utts.get(k)!;
+        const T = b.shape[1];
+        const got = b.x.subarray(j * T * 120, j * T * 120 + u.feats.length);
+        for (let i = 0; i < got.length; i++) if (got[i] !== u.feats[i]) changed++;
+      });
+    }
+    expect(changed).toBeGreaterThan(0);
+  }, 60_000);
 });
