@@ -66,7 +66,12 @@ for rep in range(-1, ${REPS * ROUNDS}):
         t0 = time.perf_counter(); f(); ms = (time.perf_counter() - t0) * 1000
         if rep >= 0: times[k].append(ms)
 print(json.dumps(times))`;
-  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' });
+  // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are set on these machines for old OpenBLAS builds and slow
+  // a current one down: unset both for the PyTorch side of the comparison only.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', env });
   if (r.status !== 0)
     return /No module named 'torch'|ENOENT/.test(`${r.stderr}${r.error}`)
       ? 'torch not installed'
