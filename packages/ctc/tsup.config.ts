@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base';
 
-export default defineConfig(baseConfig);
+// The worker pool starts dist/ctc-worker.js in worker threads, so it is a second entry.
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/ctc-worker.ts'] });

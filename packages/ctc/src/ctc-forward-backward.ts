@@ -63,33 +63,58 @@ export function ctcForwardBackward(batch: CtcBatch, options: CtcKernelOptions = 
   const wantGrad = options.grad ?? true;
   const losses = new Float64Array(B);
   const grad = wantGrad ? new Float32Array(B * T * C) : undefined;
-  let maxS = 1;
-  for (let b = 0; b < B; b++) maxS = Math.max(maxS, 2 * batch.targets[b]!.length + 1);
-  const ws = new Workspace(T, C, maxS);
+  const ws = new CtcWorkspace(T, C, maxExtendedStates(batch.targets));
+  const logOnly = options.method === 'log';
   let fallbacks = 0;
   for (let b = 0; b < B; b++) {
-    const L = batch.inputLengths[b]!;
-    const target = batch.targets[b]!;
-    const base = b * T * C;
-    if (L < minFramesFor(target)) {
-      losses[b] = Number.POSITIVE_INFINITY;
-      grad?.fill(Number.NaN, base, base + L * C);
-      continue;
-    }
-    if (L === 0) continue; // empty target, no frames: probability 1
-    ws.setUtterance(batch, b, L, target);
-    let loss = options.method === 'log' ? Number.NaN : ws.scaled(grad, base);
-    if (Number.isNaN(loss)) {
-      fallbacks++;
-      loss = ws.logSpace(grad, base);
-    }
-    losses[b] = loss;
+    losses[b] = ctcUtterance(batch, b, ws, grad, logOnly);
+    if (ws.fellBack) fallbacks++;
   }
   return grad ? { losses, grad, logSpaceFallbacks: fallbacks } : { losses, logSpaceFallbacks: fallbacks };
 }
 
-/** Scratch buffers reused across the utterances of one batch. */
-class Workspace {
+/** Length of the longest extended label sequence (2 * labels + 1) over a batch's targets. */
+export function maxExtendedStates(targets: ReadonlyArray<ArrayLike<number>>): number {
+  let maxS = 1;
+  for (const target of targets) maxS = Math.max(maxS, 2 * target.length + 1);
+  return maxS;
+}
+
+/**
+ * Forward-backward of utterance `b` alone: returns its loss and writes its gradient rows into
+ * `grad` (if given); `ws.fellBack` tells whether it needed the log-space recursion. The result
+ * depends only on the utterance, so any split of a batch over threads gives identical bits.
+ */
+export function ctcUtterance(
+  batch: CtcBatch,
+  b: number,
+  ws: CtcWorkspace,
+  grad: Float32Array | undefined,
+  logOnly: boolean,
+): number {
+  const { time: T, classes: C } = batch;
+  const L = batch.inputLengths[b]!;
+  const target = batch.targets[b]!;
+  const base = b * T * C;
+  ws.fellBack = false;
+  if (L < minFramesFor(target)) {
+    grad?.fill(Number.NaN, base, base + L * C);
+    return Number.POSITIVE_INFINITY;
+  }
+  if (L === 0) return 0; // empty target, no frames: probability 1
+  ws.setUtterance(batch, b, L, target);
+  let loss = logOnly ? Number.NaN : ws.scaled(grad, base);
+  if (Number.isNaN(loss)) {
+    ws.fellBack = true;
+    loss = ws.logSpace(grad, base);
+  }
+  return loss;
+}
+
+/** Scratch buffers reused across the utterances of one batch (one per thread). */
+export class CtcWorkspace {
+  /** Whether the last utterance run by {@link ctcUtterance} needed the log-space recursion. */
+  fellBack = false;
   private readonly C: number;
   // e[t, c] = exp(score - max_t): probabilities up to a per-frame factor exp(-logNorm[t]).
   private readonly e: Float64Array;

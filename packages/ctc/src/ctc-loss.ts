@@ -8,7 +8,8 @@ import {
   Tensor as TensorClass,
   tensor,
 } from '@tensorflow/tfjs-core';
-import { type CtcBatch, type CtcResult, type CtcScores, ctcForwardBackward } from './ctc-forward-backward';
+import type { CtcBatch, CtcResult, CtcScores } from './ctc-forward-backward';
+import { ctcForwardBackwardParallel } from './ctc-worker-pool';
 
 /** How {@link ctcLoss} reduces the per-utterance losses (PyTorch's `reduction`). */
 export type CtcReduction = 'mean' | 'sum' | 'none';
@@ -144,7 +145,7 @@ function ctcOp(
   const B = batch.batch;
   const f = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const input = args[0] as Tensor;
-    let result: CtcResult = ctcForwardBackward(batch, { grad: tapeIsRecording() });
+    let result: CtcResult = ctcForwardBackwardParallel(batch, { grad: tapeIsRecording() });
     const losses = Float64Array.from(result.losses);
     if (zeroInfinity) for (let b = 0; b < B; b++) if (losses[b] === Number.POSITIVE_INFINITY) losses[b] = 0;
     let value: Tensor;
@@ -159,7 +160,7 @@ function ctcOp(
     }
     const gradFunc = (dy: Tensor): Tensor => {
       // The kernel's gradient buffer is scaled in place and handed to the tensor, so it is used once.
-      const g = result.grad ?? ctcForwardBackward(batch, { grad: true }).grad!;
+      const g = result.grad ?? ctcForwardBackwardParallel(batch, { grad: true }).grad!;
       result = { ...result, grad: undefined };
       const dys = dy.dataSync();
       const per = batch.time * batch.classes;

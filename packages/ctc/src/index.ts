@@ -4,6 +4,8 @@ export type { CtcCrfLossOptions, CtcCrfParts, CtcCrfReduction } from './ctc-crf-
 export { ctcCrfForwardBackward, ctcCrfLoss } from './ctc-crf-loss';
 export type { CtcLossOptions, CtcReduction, CtcTargets } from './ctc-loss';
 export { CtcInputError, ctcLoss, ctcLossFromLogProbs } from './ctc-loss';
+export type { CtcWorkerPoolOptions } from './ctc-worker-pool';
+export { CTC_PARALLEL_MIN_WORK, CtcWorkerPool, ctcWork, sharedCtcPool } from './ctc-worker-pool';
 export type { DenominatorResult } from './denominator-forward-backward';
 export { denominatorForwardBackward } from './denominator-forward-backward';
 export type { DenominatorGraph, DenominatorGraphOptions } from './denominator-graph';
