@@ -7,7 +7,6 @@
 // log-softmax normalisers cancel because both occupancies sum to one per frame.
 import {
   customGrad,
-  engine,
   type GradSaveFunc,
   op,
   scalar,
@@ -19,6 +18,7 @@ import { ctcForwardBackward } from './ctc-forward-backward';
 import { CtcInputError, type CtcTargets } from './ctc-loss';
 import { type DenominatorResult, denominatorForwardBackward } from './denominator-forward-backward';
 import type { DenominatorGraph } from './denominator-graph';
+import { tapeIsRecording } from './tape-is-recording';
 
 /**
  * How {@link ctcCrfLoss} reduces per-utterance losses: as {@link ctcLoss} (`'mean'` divides by the
@@ -184,12 +184,6 @@ export function ctcCrfForwardBackward(
     }
   }
   return { ctc: num.losses, lm, den: den.logZ, loss, grad };
-}
-
-/** True when a gradient tape is recording, so the forward pass should compute gradients too. */
-function tapeIsRecording(): boolean {
-  const state = (engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
-  return typeof state?.gradientDepth !== 'number' || state.gradientDepth > 0;
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
   customGrad,
-  engine,
   type GradSaveFunc,
   op,
   scalar,
@@ -10,6 +9,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import type { CtcBatch, CtcResult, CtcScores } from './ctc-forward-backward';
 import { ctcForwardBackwardParallel } from './ctc-worker-pool';
+import { tapeIsRecording } from './tape-is-recording';
 
 /** How {@link ctcLoss} reduces the per-utterance losses (PyTorch's `reduction`). */
 export type CtcReduction = 'mean' | 'sum' | 'none';
@@ -121,13 +121,6 @@ function prepareBatch(
     }
   }
   return { data, batch, time, classes, targets, inputLengths, blank, scores };
-}
-
-/** True when a gradient tape is recording, so the forward pass should compute gradients too. */
-function tapeIsRecording(): boolean {
-  // Engine internals: if they change, computing the gradient eagerly is still correct.
-  const state = (engine() as unknown as { state?: { gradientDepth?: unknown } }).state;
-  return typeof state?.gradientDepth !== 'number' || state.gradientDepth > 0;
 }
 
 function ctcOp(
