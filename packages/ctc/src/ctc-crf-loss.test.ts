@@ -292,7 +292,7 @@ describe('ctcCrfLoss input checks and infeasible utterances', () => {
       /built for 4 classes but logits have 5/,
     );
     expect(() => ctcCrfLoss(x, [[1, 0]], [3], { denominator })).toThrow(
-      /targets\[0\]\[1\] must be an integer class/,
+      /targets\[0\]\[1\] is 0, the blank index/,
     );
     expect(() => ctcCrfLoss(x, [[1]], [4], { denominator })).toThrow(
       /inputLengths\[0\] must be an integer in \[0, 3\]/,

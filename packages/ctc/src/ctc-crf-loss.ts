@@ -11,11 +11,16 @@ import {
   op,
   scalar,
   type Tensor,
-  Tensor as TensorClass,
   tensor,
 } from '@tensorflow/tfjs-core';
 import { ctcForwardBackward } from './ctc-forward-backward';
-import { CtcInputError, type CtcTargets } from './ctc-loss';
+import {
+  CtcInputError,
+  type CtcTargets,
+  checkScoresTensor,
+  checkTargetsAndLengths,
+  readCheckedScores,
+} from './ctc-inputs';
 import { type DenominatorResult, denominatorForwardBackward } from './denominator-forward-backward';
 import type { DenominatorGraph } from './denominator-graph';
 import { tapeIsRecording } from './tape-is-recording';
@@ -63,12 +68,8 @@ function validate(
   inputLengths: ArrayLike<number>,
   options: CtcCrfLossOptions,
 ): { B: number; T: number; C: number; blank: number; lambda: number; reduction: CtcCrfReduction } {
-  if (!(x instanceof TensorClass) || x.rank !== 3) {
-    const shape = x instanceof TensorClass ? `a tensor of shape [${x.shape.join(', ')}]` : typeof x;
-    throw new CtcInputError(`${FN}: logits must be a Tensor3D [batch, time, classes], got ${shape}`);
-  }
-  if (x.dtype !== 'float32') throw new CtcInputError(`${FN}: logits must be float32, got ${x.dtype}`);
-  const [B, T, C] = x.shape as [number, number, number];
+  const shape = checkScoresTensor(FN, 'logits', x);
+  const [B, T, C] = shape;
   const graph = options?.denominator;
   if (
     graph == null ||
@@ -98,35 +99,7 @@ function validate(
       `${FN}: options.reduction must be 'mean', 'sum', 'none' or 'batchMean', got ${String(reduction)}`,
     );
   }
-  if (!Array.isArray(targets) || targets.length !== B) {
-    const got = Array.isArray(targets) ? `${targets.length} sequences` : typeof targets;
-    throw new CtcInputError(`${FN}: targets must hold one label sequence per utterance (${B}), got ${got}`);
-  }
-  if (inputLengths == null || inputLengths.length !== B) {
-    throw new CtcInputError(
-      `${FN}: inputLengths must hold one length per utterance (${B}), got ${inputLengths == null ? inputLengths : inputLengths.length}`,
-    );
-  }
-  for (let b = 0; b < B; b++) {
-    const len = inputLengths[b]!;
-    if (!Number.isInteger(len) || len < 0 || len > T) {
-      throw new CtcInputError(
-        `${FN}: inputLengths[${b}] must be an integer in [0, ${T}] (the tensor has ${T} frames), got ${len}`,
-      );
-    }
-    const target = targets[b];
-    if (!Array.isArray(target) && !(target instanceof Int32Array)) {
-      throw new CtcInputError(`${FN}: targets[${b}] must be a number[] or Int32Array, got ${typeof target}`);
-    }
-    for (let i = 0; i < target.length; i++) {
-      const label = target[i]!;
-      if (!Number.isInteger(label) || label < 0 || label >= C || label === blank) {
-        throw new CtcInputError(
-          `${FN}: targets[${b}][${i}] must be an integer class in [0, ${C}) other than the blank ${blank}, got ${label}`,
-        );
-      }
-    }
-  }
+  checkTargetsAndLengths(FN, shape, targets, inputLengths, blank);
   return { B, T, C, blank, lambda, reduction };
 }
 
@@ -209,17 +182,10 @@ function ctcCrfLoss_(
   const { B, T, C, lambda, reduction } = validate(logits, targets, inputLengths, options);
   const graph = options.denominator;
   const zeroInfinity = options.zeroInfinity ?? false;
-  const data = logits.dataSync() as Float32Array;
-  for (let b = 0; b < B; b++) {
-    const o = b * T * C;
-    for (let i = o; i < o + inputLengths[b]! * C; i++) {
-      if (!Number.isFinite(data[i]!)) {
-        throw new CtcInputError(
-          `${FN}: logits of utterance ${b} hold ${data[i]} at frame ${Math.floor((i - o) / C)}, class ${(i - o) % C}; expected finite scores`,
-        );
-      }
-    }
-  }
+  const data = readCheckedScores(FN, 'logits', logits, inputLengths, {
+    allowNegativeInfinity: false,
+    logits: true,
+  });
   const f = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
     const input = args[0] as Tensor;
     let parts = ctcCrfForwardBackward(

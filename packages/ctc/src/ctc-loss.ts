@@ -1,15 +1,16 @@
-import {
-  customGrad,
-  type GradSaveFunc,
-  op,
-  scalar,
-  type Tensor,
-  Tensor as TensorClass,
-  tensor,
-} from '@tensorflow/tfjs-core';
+import { customGrad, type GradSaveFunc, op, scalar, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import type { CtcBatch, CtcResult, CtcScores } from './ctc-forward-backward';
+import {
+  CtcInputError,
+  type CtcTargets,
+  checkScoresTensor,
+  checkTargetsAndLengths,
+  readCheckedScores,
+} from './ctc-inputs';
 import { ctcForwardBackwardParallel } from './ctc-worker-pool';
 import { tapeIsRecording } from './tape-is-recording';
+
+export { CtcInputError, type CtcTargets } from './ctc-inputs';
 
 /** How {@link ctcLoss} reduces the per-utterance losses (PyTorch's `reduction`). */
 export type CtcReduction = 'mean' | 'sum' | 'none';
@@ -27,14 +28,6 @@ export interface CtcLossOptions {
   readonly zeroInfinity?: boolean;
 }
 
-/** One label sequence per utterance, without blanks. */
-export type CtcTargets = ReadonlyArray<ReadonlyArray<number> | Int32Array>;
-
-/** Thrown for malformed arguments; the message names the function, the argument and the utterance. */
-export class CtcInputError extends Error {
-  override name = 'CtcInputError';
-}
-
 /**
  * Checks the arguments of a CTC op and reads the scores; throws {@link CtcInputError} naming the
  * argument, the utterance and what was expected.
@@ -48,12 +41,8 @@ function prepareBatch(
   options: CtcLossOptions,
   scores: CtcScores,
 ): CtcBatch {
-  if (!(x instanceof TensorClass) || x.rank !== 3) {
-    const shape = x instanceof TensorClass ? `a tensor of shape [${x.shape.join(', ')}]` : typeof x;
-    throw new CtcInputError(`${fn}: ${scoresName} must be a Tensor3D [batch, time, classes], got ${shape}`);
-  }
-  if (x.dtype !== 'float32') throw new CtcInputError(`${fn}: ${scoresName} must be float32, got ${x.dtype}`);
-  const [batch, time, classes] = x.shape as [number, number, number];
+  const shape = checkScoresTensor(fn, scoresName, x);
+  const [batch, time, classes] = shape;
   const blank = options.blank ?? 0;
   if (!Number.isInteger(blank) || blank < 0 || blank >= classes) {
     throw new CtcInputError(`${fn}: options.blank must be an integer in [0, ${classes}), got ${blank}`);
@@ -64,62 +53,11 @@ function prepareBatch(
       `${fn}: options.reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`,
     );
   }
-  if (!Array.isArray(targets) || targets.length !== batch) {
-    const got = Array.isArray(targets) ? `${targets.length} sequences` : typeof targets;
-    throw new CtcInputError(
-      `${fn}: targets must hold one label sequence per utterance (${batch}), got ${got}`,
-    );
-  }
-  if (inputLengths == null || inputLengths.length !== batch) {
-    throw new CtcInputError(
-      `${fn}: inputLengths must hold one length per utterance (${batch}), got ${inputLengths == null ? inputLengths : inputLengths.length}`,
-    );
-  }
-  for (let b = 0; b < batch; b++) {
-    const len = inputLengths[b]!;
-    if (!Number.isInteger(len) || len < 0 || len > time) {
-      throw new CtcInputError(
-        `${fn}: inputLengths[${b}] must be an integer in [0, ${time}] (the tensor has ${time} frames), got ${len}`,
-      );
-    }
-    const target = targets[b];
-    if (!Array.isArray(target) && !(target instanceof Int32Array)) {
-      throw new CtcInputError(`${fn}: targets[${b}] must be a number[] or Int32Array, got ${typeof target}`);
-    }
-    for (let i = 0; i < target.length; i++) {
-      const label = target[i]!;
-      if (!Number.isInteger(label) || label < 0 || label >= classes) {
-        throw new CtcInputError(
-          `${fn}: targets[${b}][${i}] must be an integer class in [0, ${classes}), got ${label}`,
-        );
-      }
-      if (label === blank) {
-        throw new CtcInputError(
-          `${fn}: targets[${b}][${i}] is ${label}, the blank index; targets must not contain blanks`,
-        );
-      }
-    }
-  }
-  const data = x.dataSync() as Float32Array;
-  for (let b = 0; b < batch; b++) {
-    const len = inputLengths[b]!;
-    const base = b * time * classes;
-    for (let t = 0; t < len; t++) {
-      let finite = false;
-      for (let c = 0; c < classes; c++) {
-        const v = data[base + t * classes + c]!;
-        if (Number.isNaN(v) || v === Number.POSITIVE_INFINITY) {
-          throw new CtcInputError(
-            `${fn}: ${scoresName} of utterance ${b} hold ${v} at frame ${t}, class ${c}; expected finite scores (or -Infinity)`,
-          );
-        }
-        if (v !== Number.NEGATIVE_INFINITY) finite = true;
-      }
-      if (!finite && scores === 'logits') {
-        throw new CtcInputError(`${fn}: ${scoresName} of utterance ${b} are all -Infinity at frame ${t}`);
-      }
-    }
-  }
+  checkTargetsAndLengths(fn, shape, targets, inputLengths, blank);
+  const data = readCheckedScores(fn, scoresName, x, inputLengths, {
+    allowNegativeInfinity: true,
+    logits: scores === 'logits',
+  });
   return { data, batch, time, classes, targets, inputLengths, blank, scores };
 }
 
