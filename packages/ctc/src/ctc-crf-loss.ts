@@ -5,14 +5,7 @@
 //   loss        = -(numerator - denominator) + lambda * CTC
 // d loss / d logits = occupancy_den - softmax + (1 + lambda) * (softmax - occupancy_num): the two
 // log-softmax normalisers cancel because both occupancies sum to one per frame.
-import {
-  customGrad,
-  type GradSaveFunc,
-  op,
-  scalar,
-  type Tensor,
-  tensor,
-} from '@tensorflow/tfjs-core';
+import { customGrad, type GradSaveFunc, op, scalar, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import { ctcForwardBackward } from './ctc-forward-backward';
 import {
   CtcInputError,
