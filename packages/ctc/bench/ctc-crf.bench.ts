@@ -14,6 +14,7 @@ import {
   ctcLoss,
   estimatePhoneLm,
 } from '../src/index';
+import { mulberry32 as rng } from '../src/mulberry32';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const data = path.resolve(here, '../../corpus/data');
@@ -58,18 +59,6 @@ function phoneSequences(dir: string): number[][] {
           return p;
         }),
     );
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function main(): Promise<void> {

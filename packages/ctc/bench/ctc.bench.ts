@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { markdownTable, median, record } from '../../../bench/report';
 import { ctcForwardBackward } from '../src/ctc-forward-backward';
 import { ctcLoss, parseArpa, prefixBeamSearch, sharedCtcPool } from '../src/index';
+import { mulberry32 as rng } from '../src/mulberry32';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const B = 32;
@@ -21,17 +22,6 @@ const C = 72;
 const U = 60;
 const REPS = 15;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(2021);
 const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 

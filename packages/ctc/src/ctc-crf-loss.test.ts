@@ -6,20 +6,9 @@ import { ctcCrfForwardBackward, ctcCrfLoss } from './ctc-crf-loss';
 import { CtcInputError, ctcLoss } from './ctc-loss';
 import { denominatorForwardBackward } from './denominator-forward-backward';
 import { buildDenominatorGraph, DenominatorGraphError } from './denominator-graph';
+import { mulberry32 as rng } from './mulberry32';
 import { estimatePhoneLm } from './phone-lm';
 import { formatArpa } from './write-arpa';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomLogits(B: number, T: number, C: number, seed: number, scale = 2): Float64Array {
   const r = rng(seed);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, useBackend } from '../../../test/backends';
 import { ctcForwardBackward } from './ctc-forward-backward';
 import { CtcInputError, ctcLoss, ctcLossFromLogProbs } from './ctc-loss';
+import { mulberry32 as rng } from './mulberry32';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const goldenPath = path.resolve(repoRoot, '../shared/fixtures/ctc/torch-ctc-golden.json');
@@ -152,18 +153,6 @@ describe('ctcLossFromLogProbs', () => {
     tf.dispose([x, value, grad]);
   });
 });
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('ctcForwardBackward gradients against central finite differences (float64)', () => {
   const B = 2;

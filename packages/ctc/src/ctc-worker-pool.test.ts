@@ -7,18 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CtcBatch, ctcForwardBackward } from './ctc-forward-backward';
 import { ctcLoss } from './ctc-loss';
 import { CTC_PARALLEL_MIN_WORK, CtcWorkerPool, ctcWork, sharedCtcPool } from './ctc-worker-pool';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from './mulberry32';
 
 /**
  * A batch large enough for the pool, with varied lengths, an infeasible utterance (2 frames for 3

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArpa } from './arpa-model';
 import { ctcLossFromLogProbs } from './ctc-loss';
 import { greedyDecode } from './greedy-decode';
+import { mulberry32 as rng } from './mulberry32';
 import { prefixBeamSearch } from './prefix-beam-search';
 
 /** log of per-frame probability rows, as a [1, T, C] typed-array input. */
@@ -10,18 +11,6 @@ const fromProbs = (rows: number[][]) => ({
   data: Float64Array.from(rows.flat().map(Math.log)),
   shape: [1, rows.length, rows[0]!.length] as [number, number, number],
 });
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random posteriors [B, T, C] whose frames put >= 0.9 on one class (blank half the time). */
 function peaky(B: number, T: number, C: number, seed: number): Float32Array {
