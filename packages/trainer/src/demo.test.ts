@@ -9,9 +9,8 @@ import { readArk } from '@stnas/data-wsj';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { baselineOps, formatResults } from './demo';
-import { capture, corpus } from './test-support';
+import { CHROMIUM, capture, corpus, launchChromium } from './test-support';
 
-const CHROMIUM = '/usr/bin/chromium';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-demo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -150,20 +149,8 @@ describe('stnas demo --quick', () => {
     expect(await main([...args, '--lm', lm], lmBad.io)).toBe(4);
     expect(lmBad.err[0]).toMatch(/--lm needs beam search/);
 
-    if (existsSync(CHROMIUM)) {
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+    if (existsSync(CHROMIUM) || process.env.CI) {
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         await page.goto(pathToFileURL(path.join(out, 'report.html')).href);

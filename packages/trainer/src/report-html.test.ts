@@ -5,8 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, type ReportData, renderReport } from './report-html';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium } from './test-support';
 
 const data: ReportData = {
   title: 'stnas demo <report>',
@@ -63,22 +62,10 @@ describe('renderReport', () => {
 
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(`report in headless Chromium (${CHROMIUM})`, () => {
   it('renders the architecture drawing, the probability charts, the loss curves and the table', async () => {
-    const { chromium } = await import('playwright-core');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-report-'));
     const file = path.join(dir, 'report.html');
     writeFileSync(file, renderReport(data));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -9,27 +9,13 @@ import { readCheckpoint } from './checkpoint';
 import { DEFAULT_PIPELINE } from './data';
 import { runSearch } from './search';
 import type { StageInputs } from './stage-common';
-import { corpus, repoRoot } from './test-support';
+import { corpus, repoRoot, tinySupernet } from './test-support';
 import { runWarmup } from './warmup';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-resume-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const config = {
-  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln'] },
-  net: 'MFRNet' as const,
-  net_configs: {
-    block_list: [2],
-    pos_subsample: 1,
-    idim_sub: 12,
-    odim_sub: 12,
-    dropout_sub: 0.1,
-    idim: 120,
-    odims: [12],
-    num_classes: 41,
-    dropout: 0.1,
-  },
-};
+const config = tinySupernet(['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln']);
 
 function inputs(out: string): StageInputs {
   return {

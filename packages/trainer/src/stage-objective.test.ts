@@ -11,27 +11,13 @@ import { lmVocabulary } from './decode';
 import { readLexicon, readUnits } from './lang';
 import { configWithOps, type RetrainInputs, runRetrain } from './retrain';
 import { runSearch } from './search';
-import { capture, corpus } from './test-support';
+import { capture, corpus, tinySupernet } from './test-support';
 import { runWarmup } from './warmup';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-objective-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const supernet = {
-  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C2D1Nln'] },
-  net: 'MFRNet' as const,
-  net_configs: {
-    block_list: [2],
-    pos_subsample: 1,
-    idim_sub: 12,
-    odim_sub: 12,
-    dropout_sub: 0.1,
-    idim: 120,
-    odims: [12],
-    num_classes: 41,
-    dropout: 0.1,
-  },
-};
+const supernet = tinySupernet(['tdnn-C1D1Nln', 'tdnn-C2D1Nln']);
 const lexicon = path.join(corpus, 'lang', 'lexicon.txt');
 const units = path.join(corpus, 'lang', 'units.txt');
 

@@ -19,3 +19,42 @@ export function capture(): { io: CliIo; out: string[]; err: string[] } {
     err,
   };
 }
+
+/** Debian's Chromium, which the report tests drive through playwright-core. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Launches headless Chromium with the flags this closed-network machine needs. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A tiny MFRNet config (one stride-1 block of 12 units, 120-dim input, 41 classes) over `candidates`. */
+export function tinySupernet(candidates: string[]) {
+  return {
+    candidate: { base: candidates },
+    net: 'MFRNet' as const,
+    net_configs: {
+      block_list: [2],
+      pos_subsample: 1,
+      idim_sub: 12,
+      odim_sub: 12,
+      dropout_sub: 0.1,
+      idim: 120,
+      odims: [12],
+      num_classes: 41,
+      dropout: 0.1,
+    },
+  };
+}
