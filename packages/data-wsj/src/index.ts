@@ -17,6 +17,7 @@ export {
   type LexiconOptions,
   labelTranscripts,
   parseLexicon,
+  parseUnits,
   readLexicon,
   readUnits,
   stripStressDigit,

@@ -64,10 +64,10 @@ export async function writeUnits(file: string, units: string[]): Promise<void> {
   }
 }
 
-/** Reads `units.txt` / `tokens.txt`; ids must be 0..N-1 with no gaps or repeats. */
-export async function readUnits(file: string): Promise<string[]> {
+/** Parses `units.txt` / `tokens.txt` text (`unit id` per line); ids must be 0..N-1 in order, no repeats. */
+export function parseUnits(text: string, file = 'units'): string[] {
   const units: string[] = [];
-  const lines = (await readFile(file, 'utf8')).split('\n');
+  const lines = text.split('\n');
   const seen = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!.trim();
@@ -81,6 +81,11 @@ export async function readUnits(file: string): Promise<string[]> {
     units.push(m[1]!);
   }
   return units;
+}
+
+/** Reads `units.txt` / `tokens.txt` (see {@link parseUnits}). */
+export async function readUnits(file: string): Promise<string[]> {
+  return parseUnits(await readFile(file, 'utf8'), file);
 }
 
 /** Options for {@link transcriptToIds} and {@link labelTranscripts}. */
