@@ -1,0 +1,86 @@
+// When an architecture search has decided: the stop rule of the search stage and the warning a
+// search that ends undecided prints. Pure functions of the architecture probabilities, so the
+// stop is exact on resume (the per-epoch p live in the checkpointed history).
+
+import { argmax } from './node-entropy';
+
+/** When a search counts as decided. */
+export interface DecisionRule {
+  /** Epochs over which the argmax of every node must not have changed (0: the threshold alone). */
+  stableEpochs: number;
+  /** Every node's largest p must be at least this. */
+  threshold: number;
+}
+
+/**
+ * Two stable epochs and p >= 0.6: on the bundled corpus a node whose largest p passes 0.6 keeps its
+ * argmax, while p near uniform (0.25 for 4 candidates) flips between epochs.
+ */
+export const DEFAULT_DECISION_RULE: Readonly<DecisionRule> = { stableEpochs: 2, threshold: 0.6 };
+
+/** One node that has not decided: its index, its largest p and the candidate holding it. */
+export interface UndecidedNode {
+  node: number;
+  largest: number;
+  /** Index of the candidate with the largest p. */
+  best: number;
+}
+
+/** The nodes whose largest p is below `threshold`, in node order. */
+export function undecidedNodes(probs: readonly (readonly number[])[], threshold: number): UndecidedNode[] {
+  const out: UndecidedNode[] = [];
+  probs.forEach((p, node) => {
+    const best = argmax(p);
+    const largest = p[best] ?? 0;
+    if (largest < threshold) out.push({ node, largest, best });
+  });
+  return out;
+}
+
+/**
+ * Whether the search may stop after the epochs seen, given p at the end of each epoch (oldest
+ * first): the argmax of every node is the same at the last `stableEpochs + 1` epoch ends and every
+ * node's largest p is at least the threshold. Returns the reason to stop, or undefined.
+ */
+export function decisionStop(
+  rule: DecisionRule,
+  epochProbs: readonly (readonly (readonly number[])[])[],
+): string | undefined {
+  const need = rule.stableEpochs + 1;
+  if (epochProbs.length < need) return undefined;
+  const last = epochProbs[epochProbs.length - 1]!;
+  if (last.length === 0 || undecidedNodes(last, rule.threshold).length > 0) return undefined;
+  const ref = last.map(argmax).join(',');
+  for (const probs of epochProbs.slice(-need)) if (probs.map(argmax).join(',') !== ref) return undefined;
+  const lowest = Math.min(...last.map((p) => p[argmax(p)]!));
+  return (
+    `the decision is stable: ${rule.stableEpochs > 0 ? `the argmax of every node unchanged for ${rule.stableEpochs} epoch${rule.stableEpochs === 1 ? '' : 's'} and ` : ''}` +
+    `every node's largest p at least ${rule.threshold} (lowest ${lowest.toFixed(3)})`
+  );
+}
+
+/**
+ * The one-line warning for a search that ended undecided (some node's largest p below the
+ * threshold), naming each such node, its largest p and the candidate holding it; undefined when
+ * every node decided. `candidates[n]` names node n's candidates.
+ */
+export function undecidedWarning(
+  probs: readonly (readonly number[])[],
+  candidates: readonly (readonly string[])[],
+  threshold: number,
+): string | undefined {
+  const nodes = undecidedNodes(probs, threshold);
+  if (nodes.length === 0) return undefined;
+  const list = nodes
+    .map((u) => {
+      const k = probs[u.node]!.length;
+      const op = candidates[u.node]?.[u.best] ?? `candidate ${u.best}`;
+      return `node ${u.node} (largest p ${u.largest.toFixed(3)} for ${op}; uniform ${(1 / k).toFixed(3)})`;
+    })
+    .join(', ');
+  return (
+    `the search did not decide: ${list} ${nodes.length === 1 ? 'is' : 'are'} below p ${threshold}, ` +
+    `so ${nodes.length === 1 ? 'that op' : 'those ops'} of the derived architecture are close to a coin flip ` +
+    '(search longer or with a larger architecture learning rate)'
+  );
+}
