@@ -1,5 +1,3 @@
-export type { Adam, AdamOptions, AdamSlot, AdamState, AdamStateData } from './adam';
-export { adamStateFromData, adamStateToData, createAdam, disposeAdamState } from './adam';
 export type {
   BackendAttempt,
   BackendRequest,
@@ -8,54 +6,64 @@ export type {
 export { BackendUnavailableError, selectBackend } from './backend/select-backend';
 export type { WasmInfo, WasmOptions } from './backend/wasm-node';
 export { setupWasmBackend, wasmBinaryDir } from './backend/wasm-node';
-export type { Checkpoint, CheckpointArray } from './checkpoint';
-export { CheckpointError, readCheckpoint, writeCheckpoint, writeFileAtomic } from './checkpoint';
-export type { CliIo } from './cli';
-export { main } from './cli';
-export { corpusDir } from './corpus-dir';
-export type { Batch, DataSet, FeaturePipeline, Utterance } from './data';
-export { DEFAULT_PIPELINE, heldOutSplit, loadDataSet, makeBatches } from './data';
-export type { DecodeInputs, DecodeResult } from './decode';
-export { lmVocabulary, readModelManifest, runDecode } from './decode';
-export type { DemoInputs, DemoPlan, DemoResult } from './demo';
-export { baselineOps, demoPlan, formatResults, runDemo } from './demo';
-export type { DoctorReport } from './doctor';
-export { formatDoctor, runDoctor } from './doctor';
+export type { DoctorReport } from './cli/doctor';
+export { formatDoctor, runDoctor } from './cli/doctor';
+export type { CliIo } from './cli/io';
+export { main } from './cli/main';
+export { corpusDir } from './data/corpus-dir';
+export type { Batch, DataSet, FeaturePipeline, Utterance } from './data/data-set';
+export { DEFAULT_PIPELINE, heldOutSplit, loadDataSet, makeBatches } from './data/data-set';
+export type { Lexicon, Units } from './data/lang';
+export { readLexicon, readUnits, wordsToUnits } from './data/lang';
+export {
+  noAudioMessage,
+  parseSpeedFactors,
+  prepareSpeedPerturbed,
+  trainingDataDir,
+} from './data/speed-perturb-train';
 export { EXIT, InputError, UsageError } from './errors';
-export type { Lexicon, Units } from './lang';
-export { readLexicon, readUnits, wordsToUnits } from './lang';
-export type { PipelineInputs, PipelineResult } from './pipeline';
-export { pinConfig, runPipeline } from './pipeline';
-export type { PlateauDecision, PlateauOptions, PlateauState } from './plateau-schedule';
+export type {
+  ArchitectureDrawing,
+  ArchProbHistory,
+  LossCurve,
+  ReportData,
+  ResultRow,
+} from './report/report-html';
+export { architectureSvg, escapeHtml, lineChartSvg, renderReport } from './report/report-html';
+export type { RunResults } from './report/run-report';
+export { collectReport, readArchProbs, writeReport } from './report/run-report';
+export type { DecodeInputs, DecodeResult } from './stages/decode';
+export { lmVocabulary, readModelManifest, runDecode } from './stages/decode';
+export type { DemoInputs, DemoPlan, DemoResult } from './stages/demo';
+export { baselineOps, demoPlan, formatResults, runDemo } from './stages/demo';
+export type { PipelineInputs, PipelineResult } from './stages/pipeline';
+export { pinConfig, runPipeline } from './stages/pipeline';
+export type { ModelManifest, RetrainInputs } from './stages/retrain';
+export { configOps, configWithOps, runRetrain, searchedArchitecture } from './stages/retrain';
+export type { DerivedArchitecture, SearchInputs } from './stages/search';
+export { runSearch, SEARCH_ESTIMATORS, searchDir } from './stages/search';
+export type { StageData, StageInputs } from './stages/stage-common';
+export { batchLoss, evaluateLoss, loadStageData, modelVariables } from './stages/stage-common';
+export type { DevLoss, StageObjective } from './stages/stage-objective';
+export { createObjective, PHONE_LM_FILE, setupStage, stageDenominator } from './stages/stage-objective';
+export type { WarmupInputs } from './stages/warmup';
+export { runWarmup, warmupDir } from './stages/warmup';
+export type { Adam, AdamOptions, AdamSlot, AdamState, AdamStateData } from './training/adam';
+export { adamStateFromData, adamStateToData, createAdam, disposeAdamState } from './training/adam';
+export type { Checkpoint, CheckpointArray } from './training/checkpoint';
+export { CheckpointError, readCheckpoint, writeCheckpoint, writeFileAtomic } from './training/checkpoint';
+export type { PlateauDecision, PlateauOptions, PlateauState } from './training/plateau-schedule';
 export {
   plateauInit,
   plateauStep,
   retrainSchedule,
   searchSchedule,
   warmupSchedule,
-} from './plateau-schedule';
-export type { Progress, ProgressSink, ProgressUpdate } from './progress';
-export { createProgress, formatDuration, progressText } from './progress';
-export type { ArchitectureDrawing, ArchProbHistory, LossCurve, ReportData, ResultRow } from './report-html';
-export { architectureSvg, escapeHtml, lineChartSvg, renderReport } from './report-html';
-export type { ModelManifest, RetrainInputs } from './retrain';
-export { configOps, configWithOps, runRetrain, searchedArchitecture } from './retrain';
-export type { RunResults } from './run-report';
-export { collectReport, readArchProbs, writeReport } from './run-report';
-export type { SafeUpdateResult } from './safe-update';
-export { safeUpdate } from './safe-update';
-export type { DerivedArchitecture, SearchInputs } from './search';
-export { runSearch, SEARCH_ESTIMATORS, searchDir } from './search';
-export {
-  noAudioMessage,
-  parseSpeedFactors,
-  prepareSpeedPerturbed,
-  trainingDataDir,
-} from './speed-perturb-train';
-export type { StageData, StageInputs } from './stage-common';
-export { batchLoss, evaluateLoss, loadStageData, modelVariables } from './stage-common';
-export type { DevLoss, StageObjective } from './stage-objective';
-export { createObjective, PHONE_LM_FILE, setupStage, stageDenominator } from './stage-objective';
+} from './training/plateau-schedule';
+export type { Progress, ProgressSink, ProgressUpdate } from './training/progress';
+export { createProgress, formatDuration, progressText } from './training/progress';
+export type { SafeUpdateResult } from './training/safe-update';
+export { safeUpdate } from './training/safe-update';
 export type {
   EpochRecord,
   LoopOptimizer,
@@ -64,7 +72,7 @@ export type {
   LoopState,
   StageHistory,
   StepOutcome,
-} from './train-loop';
+} from './training/train-loop';
 export {
   assignVariables,
   bestCheckpointPath,
@@ -72,13 +80,13 @@ export {
   runLoop,
   shuffledOrder,
   variablesToArrays,
-} from './train-loop';
+} from './training/train-loop';
 export type {
   LossKind,
   RunTrainingConfig,
   SpecAugmentConfig,
   TrainingOptions,
-} from './training-options';
+} from './training/training-options';
 export {
   augmentBatch,
   defaultSpecAugment,
@@ -86,6 +94,4 @@ export {
   pinRunConfig,
   resolveTrainingOptions,
   stepSeed,
-} from './training-options';
-export type { WarmupInputs } from './warmup';
-export { runWarmup, warmupDir } from './warmup';
+} from './training/training-options';

@@ -1,7 +1,7 @@
 // Helpers shared by the trainer's tests (not exported from the package).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from './cli';
+import type { CliIo } from './cli/io';
 
 /** The repository root, from this file's location. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

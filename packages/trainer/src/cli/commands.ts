@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { expandConfig, type StnasConfig } from '@stnas/search-space';
 import type { EstimatorName } from '@stnas/st-estimator';
-import { type BackendRequest, selectBackend } from './backend/select-backend';
-import type { CliIo } from './cli';
-import { choice, existing, int, num, type OptionValues, str } from './cli-options';
-import { InputError, UsageError } from './errors';
-import type { ProgressSink } from './progress';
-import { parseSpeedFactors } from './speed-perturb-train';
-import type { StageInputs } from './stage-common';
-import { readJson } from './stage-common';
-import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from './training-options';
+import { type BackendRequest, selectBackend } from '../backend/select-backend';
+import { parseSpeedFactors } from '../data/speed-perturb-train';
+import { InputError, UsageError } from '../errors';
+import { readJson } from '../files';
+import type { StageInputs } from '../stages/stage-common';
+import type { ProgressSink } from '../training/progress';
+import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from '../training/training-options';
+import type { CliIo } from './io';
+import { choice, existing, int, num, type OptionValues, str } from './options';
 
 function progressSink(io: CliIo): ProgressSink {
   return io.progress ?? { write: () => {}, isTTY: false };
@@ -101,7 +101,7 @@ export async function runCommand(
   switch (command) {
     case 'report': {
       const out = existing(str(v, 'out'), 'out');
-      const { writeReport } = await import('./run-report');
+      const { writeReport } = await import('../report/run-report');
       const file = writeReport(out);
       emit({ report: file }, `wrote ${file}`);
       return 0;
@@ -116,7 +116,7 @@ export async function runCommand(
       const writeLogits = v['write-logits'] === undefined ? undefined : str(v, 'write-logits');
       const maxUtts = v['max-utts'] === undefined ? undefined : int(v, 'max-utts', 0, 1);
       await selectBackend(backend);
-      const { runDecode } = await import('./decode');
+      const { runDecode } = await import('../stages/decode');
       const r = await runDecode({ model, data, lexicon, beam, lm, lmWeight, writeLogits, maxUtts });
       emit(
         { per: r.per, utterances: r.utterances, oov: r.oov },
@@ -130,9 +130,9 @@ export async function runCommand(
       const minLossImprove = num(v, 'min-loss-improve', 0.5, 0);
       const w = { ...i, minEpochs, minLossImprove };
       await selectBackend(backend);
-      const { pinConfig } = await import('./pipeline');
+      const { pinConfig } = await import('../stages/pipeline');
       pinConfig(i.out, w.config);
-      const { runWarmup } = await import('./warmup');
+      const { runWarmup } = await import('../stages/warmup');
       const r = await runWarmup(w);
       emit(
         {
@@ -152,9 +152,9 @@ export async function runCommand(
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const s = { ...i, estimator, heldOutRatio, archLr };
       await selectBackend(backend);
-      const { pinConfig } = await import('./pipeline');
+      const { pinConfig } = await import('../stages/pipeline');
       pinConfig(i.out, s.config);
-      const { runSearch } = await import('./search');
+      const { runSearch } = await import('../stages/search');
       const r = await runSearch(s);
       const ops = r.derived?.ops ?? [];
       emit(
@@ -170,7 +170,7 @@ export async function runCommand(
         throw new UsageError(`--name must be a plain folder name, got "${name}"`);
       const minEpochs = int(v, 'min-epochs', 10, 0);
       const lrFloor = num(v, 'lr-floor', 1e-5, 0);
-      const { configWithOps, runRetrain, searchedArchitecture } = await import('./retrain');
+      const { configWithOps, runRetrain, searchedArchitecture } = await import('../stages/retrain');
       const config = i.config;
       const arch =
         v['arch'] === undefined
@@ -211,7 +211,7 @@ export async function runCommand(
         beam,
       };
       await selectBackend(backend);
-      const { runPipeline } = await import('./pipeline');
+      const { runPipeline } = await import('../stages/pipeline');
       const r = await runPipeline(p);
       emit(
         {
@@ -235,7 +235,7 @@ export async function runCommand(
       const out = str(v, 'out');
       const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
       if (path.resolve(out) === path.resolve(data)) throw new UsageError('--out must differ from --data');
-      const { prepareSpeedPerturbed } = await import('./speed-perturb-train');
+      const { prepareSpeedPerturbed } = await import('../data/speed-perturb-train');
       const r = await prepareSpeedPerturbed({ data, out, factors, seed, log: (l) => io.err(l) });
       emit(
         { data: path.resolve(r.dir), utterances: r.utterances, speakers: r.speakers },
@@ -247,11 +247,11 @@ export async function runCommand(
       const out = str(v, 'out', 'stnas-demo');
       const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
       const quick = v['quick'] === true;
-      const { corpusDir } = await import('./corpus-dir');
+      const { corpusDir } = await import('../data/corpus-dir');
       const corpus = corpusDir();
       const sel = await selectBackend(backend);
       io.err(`backend ${sel.backend} (${sel.why})`);
-      const { runDemo } = await import('./demo');
+      const { runDemo } = await import('../stages/demo');
       const r = await runDemo({
         corpus,
         out,

@@ -1,4 +1,4 @@
-import { type BackendRequest, type BackendSelection, selectBackend } from './backend/select-backend';
+import { type BackendRequest, type BackendSelection, selectBackend } from '../backend/select-backend';
 
 /** What `stnas doctor` found about this machine. */
 export interface DoctorReport {

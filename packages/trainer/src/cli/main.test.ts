@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
-import { COMMAND_HELP } from './cli-help';
-import { capture, corpus } from './test-support';
+import { capture, corpus } from '../test-support';
+import { COMMAND_HELP } from './help';
+import { main } from './main';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

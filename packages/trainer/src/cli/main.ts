@@ -1,21 +1,9 @@
-#!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type BackendRequest, BackendUnavailableError } from './backend/select-backend';
-import { COMMAND_HELP, HELP } from './cli-help';
-import { choice, type OptionValues } from './cli-options';
-import { EXIT, InputError, UsageError } from './errors';
-
-export { UsageError } from './errors';
-
-/** Where the CLI writes; tests pass their own to capture output. */
-export interface CliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Progress output (a TTY gets a redrawn bar); default stderr. */
-  progress?: { write: (text: string) => void; isTTY: boolean; columns?: number };
-}
+import { type BackendRequest, BackendUnavailableError } from '../backend/select-backend';
+import { EXIT, InputError, UsageError } from '../errors';
+import { COMMAND_HELP, HELP } from './help';
+import type { CliIo } from './io';
+import { choice, type OptionValues } from './options';
 
 const defaultIo: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -169,20 +157,4 @@ function reportError(err: unknown, io: CliIo): number {
   if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError'].includes(name))
     return EXIT.input;
   return EXIT.failure;
-}
-
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
 }

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 /** Parsed option values as `node:util` parseArgs gives them. */
 export type OptionValues = Record<string, string | boolean | undefined>;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 /**
  * The bundled corpus folder (train/, dev/, test/, lang/) of the `@stnas/corpus` package, found

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { addDeltas, applyCmvn, loadScp, type Matrix } from '@stnas/data-wsj';
-import { InputError } from './errors';
+import { InputError } from '../errors';
 import { type Lexicon, type Units, wordsToUnits } from './lang';
 
 /** How raw features become network input; stored with a model so decode applies the same. */

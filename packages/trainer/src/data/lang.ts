@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseLexicon, parseUnits } from '@stnas/data-wsj';
-import { InputError } from './errors';
+import { InputError } from '../errors';
 
 /** Phone units: name to id, with the blank at id 0 (CAT's `units.txt`: `<unit> <id>` per line). */
 export interface Units {

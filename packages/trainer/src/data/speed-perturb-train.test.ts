@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadScp } from '@stnas/data-wsj';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
+import { main } from '../cli/main';
+import { capture, repoRoot } from '../test-support';
 import { trainingDataDir } from './speed-perturb-train';
-import { capture, repoRoot } from './test-support';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-sp-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -3,8 +3,8 @@
 // directory, reused on resume.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from './checkpoint';
-import { InputError, UsageError } from './errors';
+import { InputError, UsageError } from '../errors';
+import { writeFileAtomic } from '../training/checkpoint';
 
 /** Parses `0.9,1.0,1.1` into speed factors, each in [0.5, 2], no repeats; names the option on error. */
 export function parseSpeedFactors(text: string, option = '--speed-perturb'): number[] {

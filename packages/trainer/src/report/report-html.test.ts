@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../test-support';
 import { escapeHtml, type ReportData, renderReport } from './report-html';
-import { CHROMIUM, launchChromium } from './test-support';
 
 const data: ReportData = {
   title: 'stnas demo <report>',

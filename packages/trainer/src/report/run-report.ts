@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandConfig } from '@stnas/search-space';
-import { writeFileAtomic } from './checkpoint';
-import { InputError } from './errors';
+import { InputError } from '../errors';
+import { readJson } from '../files';
+import type { DerivedArchitecture } from '../stages/search';
+import { writeFileAtomic } from '../training/checkpoint';
+import { historyPath, type StageHistory, stepLogPath } from '../training/train-loop';
 import {
   type ArchProbHistory,
   type LossCurve,
@@ -10,9 +13,6 @@ import {
   type ResultRow,
   renderReport,
 } from './report-html';
-import type { DerivedArchitecture } from './search';
-import { readJson } from './stage-common';
-import { historyPath, type StageHistory, stepLogPath } from './train-loop';
 
 /** The results file a pipeline or demo writes in its run directory. */
 export interface RunResults {

@@ -4,13 +4,14 @@ import { errorRate, greedyDecode, loadArpa, prefixBeamSearch } from '@stnas/ctc'
 import { type ArkEntry, writeArk } from '@stnas/data-wsj';
 import { buildModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { readCheckpoint } from './checkpoint';
-import { loadDataSet, makeBatches } from './data';
-import { InputError } from './errors';
-import { readLexicon, readUnits } from './lang';
+import { loadDataSet, makeBatches } from '../data/data-set';
+import { readLexicon, readUnits } from '../data/lang';
+import { InputError } from '../errors';
+import { readJson } from '../files';
+import { readCheckpoint } from '../training/checkpoint';
+import { assignVariables } from '../training/train-loop';
 import type { ModelManifest } from './retrain';
-import { modelVariables, readJson } from './stage-common';
-import { assignVariables } from './train-loop';
+import { modelVariables } from './stage-common';
 
 /** Options of `stnas decode`. */
 export interface DecodeInputs {

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readArk } from '@stnas/data-wsj';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
+import { main } from '../cli/main';
+import { CHROMIUM, capture, corpus, launchChromium } from '../test-support';
 import { baselineOps, formatResults } from './demo';
-import { CHROMIUM, capture, corpus, launchChromium } from './test-support';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-demo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

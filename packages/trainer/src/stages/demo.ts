@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { DEMO_CONFIG, parseOpName, type StnasConfig } from '@stnas/search-space';
-import { writeFileAtomic } from './checkpoint';
+import { readUnits } from '../data/lang';
+import type { ResultRow } from '../report/report-html';
+import { type RunResults, writeReport } from '../report/run-report';
+import { writeFileAtomic } from '../training/checkpoint';
 import { runDecode } from './decode';
-import { readUnits } from './lang';
 import { pinConfig } from './pipeline';
-import type { ResultRow } from './report-html';
 import { configWithOps, runRetrain } from './retrain';
-import { type RunResults, writeReport } from './run-report';
 import { runSearch } from './search';
 import type { StageInputs } from './stage-common';
 import { runWarmup } from './warmup';

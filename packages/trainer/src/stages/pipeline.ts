@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { StnasConfig } from '@stnas/search-space';
-import { writeFileAtomic } from './checkpoint';
+import { InputError } from '../errors';
+import { ensureDir, readJson } from '../files';
+import type { ResultRow } from '../report/report-html';
+import { type RunResults, writeReport } from '../report/run-report';
+import { writeFileAtomic } from '../training/checkpoint';
 import { type DecodeResult, runDecode } from './decode';
-import { InputError } from './errors';
-import type { ResultRow } from './report-html';
 import { runRetrain } from './retrain';
-import { type RunResults, writeReport } from './run-report';
 import { runSearch, type SearchInputs } from './search';
-import { ensureDir, readJson } from './stage-common';
 import { runWarmup, type WarmupInputs } from './warmup';
 
 /** Options of a whole pipeline run. */

@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCheckpoint } from './checkpoint';
-import { DEFAULT_PIPELINE } from './data';
+import { DEFAULT_PIPELINE } from '../data/data-set';
+import { corpus, repoRoot, tinySupernet } from '../test-support';
+import { readCheckpoint } from '../training/checkpoint';
 import { runSearch } from './search';
 import type { StageInputs } from './stage-common';
-import { corpus, repoRoot, tinySupernet } from './test-support';
 import { runWarmup } from './warmup';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-resume-'));

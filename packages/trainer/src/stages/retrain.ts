@@ -1,20 +1,21 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildModel, countParams, type StnasConfig } from '@stnas/search-space';
-import { createAdam, disposeAdamState } from './adam';
-import { readCheckpoint, writeCheckpoint, writeFileAtomic } from './checkpoint';
-import type { FeaturePipeline } from './data';
-import { makeBatches } from './data';
-import { InputError, UsageError } from './errors';
-import { retrainSchedule } from './plateau-schedule';
-import { safeUpdate } from './safe-update';
+import type { FeaturePipeline } from '../data/data-set';
+import { makeBatches } from '../data/data-set';
+import { InputError, UsageError } from '../errors';
+import { ensureDir, readJson } from '../files';
+import { createAdam, disposeAdamState } from '../training/adam';
+import { readCheckpoint, writeCheckpoint, writeFileAtomic } from '../training/checkpoint';
+import { retrainSchedule } from '../training/plateau-schedule';
+import { safeUpdate } from '../training/safe-update';
+import { bestCheckpointPath, type LoopResult } from '../training/train-loop';
+import { augmentBatch, type RunTrainingConfig } from '../training/training-options';
 import type { DerivedArchitecture } from './search';
 import { searchDir } from './search';
-import { ensureDir, loadStageData, modelVariables, readJson, type StageInputs } from './stage-common';
+import { loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
-import { bestCheckpointPath, type LoopResult } from './train-loop';
-import { augmentBatch, type RunTrainingConfig } from './training-options';
 
 /** Options of the retrain stage beyond the shared ones. */
 export interface RetrainInputs extends StageInputs {

@@ -2,17 +2,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildSupernet, deriveArchitecture, type StnasConfig } from '@stnas/search-space';
 import { createEstimator, createRng, type EstimatorName } from '@stnas/st-estimator';
-import { createAdam, disposeAdamState } from './adam';
-import { readCheckpoint, writeFileAtomic } from './checkpoint';
-import { heldOutSplit, makeBatches } from './data';
-import { InputError } from './errors';
-import { searchSchedule } from './plateau-schedule';
-import { safeUpdate } from './safe-update';
-import { ensureDir, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { heldOutSplit, makeBatches } from '../data/data-set';
+import { InputError } from '../errors';
+import { ensureDir } from '../files';
+import { createAdam, disposeAdamState } from '../training/adam';
+import { readCheckpoint, writeFileAtomic } from '../training/checkpoint';
+import { searchSchedule } from '../training/plateau-schedule';
+import { safeUpdate } from '../training/safe-update';
+import { assignVariables, bestCheckpointPath, type LoopResult, shuffledOrder } from '../training/train-loop';
+import { augmentBatch } from '../training/training-options';
+import { loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
-import { assignVariables, bestCheckpointPath, type LoopResult, shuffledOrder } from './train-loop';
-import { augmentBatch } from './training-options';
 import { warmupDir } from './warmup';
 
 /** Estimators `stnas search --estimator` accepts. */

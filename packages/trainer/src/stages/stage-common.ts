@@ -1,14 +1,19 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ctcLoss } from '@stnas/ctc';
 import type { ApplyOptions, SearchSpaceModel, StnasConfig } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { type Batch, type DataSet, DEFAULT_PIPELINE, type FeaturePipeline, loadDataSet } from './data';
-import { InputError } from './errors';
-import { type Lexicon, readLexicon, readUnits, type Units } from './lang';
-import type { ProgressSink } from './progress';
-import { trainingDataDir } from './speed-perturb-train';
-import type { TrainingOptions } from './training-options';
+import {
+  type Batch,
+  type DataSet,
+  DEFAULT_PIPELINE,
+  type FeaturePipeline,
+  loadDataSet,
+} from '../data/data-set';
+import { type Lexicon, readLexicon, readUnits, type Units } from '../data/lang';
+import { trainingDataDir } from '../data/speed-perturb-train';
+import { InputError } from '../errors';
+import type { ProgressSink } from '../training/progress';
+import type { TrainingOptions } from '../training/training-options';
 
 /** Inputs every training stage shares (the CLI fills them from its options). */
 export interface StageInputs extends TrainingOptions {
@@ -126,20 +131,4 @@ export function evaluateLoss(
     l.dispose();
   }
   return sum / Math.max(1, n);
-}
-
-/** Makes a directory (and parents). */
-export function ensureDir(dir: string): string {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-/** Reads a JSON file, with an error naming it when missing or malformed. */
-export function readJson<T>(file: string, what: string): T {
-  if (!existsSync(file)) throw new InputError(`${what} ${file} does not exist`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (err) {
-    throw new InputError(`${file} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
-  }
 }

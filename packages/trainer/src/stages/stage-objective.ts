@@ -14,10 +14,10 @@ import {
 import { specAugment } from '@stnas/data-wsj';
 import type { ApplyOptions, SearchSpaceModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, Utterance } from './data';
-import { UsageError } from './errors';
+import type { Batch, Utterance } from '../data/data-set';
+import { UsageError } from '../errors';
+import { pinRunConfig, type RunTrainingConfig, resolveTrainingOptions } from '../training/training-options';
 import { batchLoss, evaluateLoss, type StageData, type StageInputs } from './stage-common';
-import { pinRunConfig, type RunTrainingConfig, resolveTrainingOptions } from './training-options';
 
 /** A stage's loss on training batches and on the dev set. */
 export interface StageObjective {

@@ -1,7 +1,7 @@
 import { createRng } from '@stnas/st-estimator';
-import { createProgress, type Progress } from './progress';
+import { createProgress, type Progress } from '../training/progress';
+import { type EpochRecord, type LoopResult, type LoopSpec, runLoop } from '../training/train-loop';
 import type { StageInputs } from './stage-common';
-import { type EpochRecord, type LoopResult, type LoopSpec, runLoop } from './train-loop';
 
 /** Adds progress bars and epoch log lines to a loop spec, then runs it. */
 export async function runWithProgress(

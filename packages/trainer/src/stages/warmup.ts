@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { buildSupernet } from '@stnas/search-space';
 import { createRng } from '@stnas/st-estimator';
-import { createAdam, disposeAdamState } from './adam';
-import { makeBatches } from './data';
-import { warmupSchedule } from './plateau-schedule';
-import { safeUpdate } from './safe-update';
+import { makeBatches } from '../data/data-set';
+import { createAdam, disposeAdamState } from '../training/adam';
+import { warmupSchedule } from '../training/plateau-schedule';
+import { safeUpdate } from '../training/safe-update';
+import type { LoopResult } from '../training/train-loop';
+import { augmentBatch } from '../training/training-options';
 import { loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
-import type { LoopResult } from './train-loop';
-import { augmentBatch } from './training-options';
 
 /** Options of the warmup stage beyond the shared ones. */
 export interface WarmupInputs extends StageInputs {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './cli';
-import type { Batch } from './data';
-import { parseSpeedFactors } from './speed-perturb-train';
-import { capture, corpus } from './test-support';
+import { main } from '../cli/main';
+import type { Batch } from '../data/data-set';
+import { parseSpeedFactors } from '../data/speed-perturb-train';
+import { capture, corpus } from '../test-support';
 import { augmentBatch, parseSpecAugmentConfig, resolveTrainingOptions, stepSeed } from './training-options';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-topts-'));

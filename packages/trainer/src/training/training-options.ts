@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type SpecAugmentOptions, specAugment } from '@stnas/data-wsj';
+import type { Batch, FeaturePipeline } from '../data/data-set';
+import { InputError, UsageError } from '../errors';
+import { ensureDir, readJson } from '../files';
 import { writeFileAtomic } from './checkpoint';
-import type { Batch, FeaturePipeline } from './data';
-import { InputError, UsageError } from './errors';
-import { ensureDir, readJson } from './stage-common';
 
 /** The training loss: CTC, or CTC-CRF (Xiang and Ou, ICASSP 2019) as the ST-NAS paper trains. */
 export type LossKind = 'ctc' | 'ctc-crf';
