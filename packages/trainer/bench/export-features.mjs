@@ -1,0 +1,31 @@
+// Dumps a Kaldi data dir as the trainer feeds it (per-speaker CMVN with norm-vars, deltas and
+// delta-deltas, labels through the lexicon) to `<out>.f32` (every utterance's [frames, dim]
+// float32 rows, concatenated) and `<out>.json` ({ dim, utts: [{ key, frames, offset, labels }] }),
+// for the PyTorch warmup replica (warmup_replica.py). Uses the built trainer (`npx tsup` in
+// packages/trainer).
+// Usage: node packages/trainer/bench/export-features.mjs DATA_DIR LANG_DIR OUT_PREFIX
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_PIPELINE, loadDataSet, readLexicon, readUnits } from '@stnas/trainer';
+
+const [dir, lang, out] = process.argv.slice(2);
+if (!dir || !lang || !out) {
+  console.error('usage: node export-features.mjs DATA_DIR LANG_DIR OUT_PREFIX');
+  process.exit(2);
+}
+const lexicon = readLexicon(path.join(lang, 'lexicon.txt'));
+const units = readUnits(path.join(lang, 'units.txt'));
+const set = await loadDataSet(dir, { lexicon, units, pipeline: DEFAULT_PIPELINE });
+let offset = 0;
+const utts = set.utts.map((u) => {
+  const row = { key: u.key, frames: u.frames, offset, labels: Array.from(u.labels) };
+  offset += u.feats.length;
+  return row;
+});
+const all = new Float32Array(offset);
+for (const [i, u] of set.utts.entries()) all.set(u.feats, utts[i].offset);
+writeFileSync(`${out}.f32`, Buffer.from(all.buffer));
+writeFileSync(`${out}.json`, JSON.stringify({ dim: set.dim, numClasses: units.names.length, utts }));
+console.log(
+  `${set.utts.length} utterances, ${set.dim} dims, ${units.names.length} units -> ${out}.{f32,json}`,
+);

@@ -1,0 +1,178 @@
+"""PyTorch replica of the ST-NAS warmup at the demo's sizes, the anchor for stnas's warmup curve.
+
+The reference's modules (thu-spmi/ST-NAS modules/Edge.py `TDNN`: Conv1d with padding C*D -> ReLU
+-> LayerNorm -> Dropout) in the demo's MFRNet: 4 blocks of 128 units, candidates C1D1 C1D2 C2D1
+C2D2 in every node, the fixed stride-3 TDNN (C1S3D1) after block 2, a linear output. Warmup as
+NASTop.py: every step each node picks a candidate uniformly and only that path trains (Adam); CTC
+summed per utterance and averaged over the batch. Batches are stnas's (makeBatches: sorted by
+length, then key, in groups of BATCH; the order is shuffled every epoch); padded frames are zeroed
+after every op as stnas does. Dev loss: the same quantity, dropout off, over paths sampled
+uniformly per batch, averaged over the utterances.
+
+Input: the dumps of export-features.mjs (features exactly as the trainer feeds them).
+  node packages/trainer/bench/export-features.mjs packages/corpus/data/train packages/corpus/data/lang /tmp/f/train
+  (same for dev), then
+  python3 packages/trainer/bench/warmup_replica.py /tmp/f --sharing independent --epochs 10
+
+--sharing independent: every candidate has its own weights (the paper's supernet).
+--sharing entangled: one 5-tap kernel, bias and LayerNorm per node; C1 candidates use its centre 3
+  taps, D2 candidates dilate the taps they use (Single-Path NAS superkernels, Once-for-All elastic
+  kernels); this is stnas's `weight_sharing: "entangled"`.
+--candidates C1D1 (or any comma list) restricts the node, e.g. to one candidate.
+Prints one JSON line per epoch: {"epoch", "dev_loss", "train_loss", "seconds"}.
+"""
+import argparse
+import json
+import math
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ap = argparse.ArgumentParser()
+ap.add_argument('features', help='directory holding train.{f32,json} and dev.{f32,json}')
+ap.add_argument('--sharing', choices=['independent', 'entangled'], default='independent')
+ap.add_argument('--candidates', default='C1D1,C1D2,C2D1,C2D2')
+ap.add_argument('--epochs', type=int, default=10)
+ap.add_argument('--lr', type=float, default=2e-3)
+ap.add_argument('--batch', type=int, default=16)
+ap.add_argument('--units', type=int, default=128)
+ap.add_argument('--blocks', type=int, default=4)
+ap.add_argument('--dropout', type=float, default=0.1)
+ap.add_argument('--seed', type=int, default=0)
+ap.add_argument('--threads', type=int, default=1)
+args = ap.parse_args()
+torch.set_num_threads(args.threads)
+torch.manual_seed(args.seed)
+random.seed(args.seed)
+CANDS = [(int(c[1]), int(c[3])) for c in args.candidates.split(',')]  # (C, D)
+
+
+def load(name):
+    meta = json.load(open(os.path.join(args.features, f'{name}.json')))
+    data = np.fromfile(os.path.join(args.features, f'{name}.f32'), dtype=np.float32)
+    dim = meta['dim']
+    utts = []
+    for u in meta['utts']:
+        x = data[u['offset']:u['offset'] + u['frames'] * dim].reshape(u['frames'], dim)
+        utts.append((u['key'], torch.from_numpy(x.copy()), u['labels']))
+    return meta, utts
+
+
+def batches(utts, size):
+    """stnas makeBatches: sorted by frames then key, groups of `size`, zero-padded."""
+    s = sorted(utts, key=lambda u: (u[1].shape[0], u[0]))
+    out = []
+    for i in range(0, len(s), size):
+        g = s[i:i + size]
+        t = max(u[1].shape[0] for u in g)
+        x = torch.zeros(len(g), t, g[0][1].shape[1])
+        for b, u in enumerate(g):
+            x[b, :u[1].shape[0]] = u[1]
+        lens = torch.tensor([u[1].shape[0] for u in g])
+        labels = torch.tensor([l for u in g for l in u[2]], dtype=torch.long)
+        label_lens = torch.tensor([len(u[2]) for u in g])
+        out.append((x, lens, labels, label_lens))
+    return out
+
+
+def mask(y, lens):
+    t = torch.arange(y.shape[1])[None, :, None]
+    return y * (t < lens[:, None, None]).float()
+
+
+class Tdnn(nn.Module):
+    """conv -> ReLU -> LayerNorm -> dropout with its own weights (Edge.py TDNN)."""
+
+    def __init__(self, i, o, c, d, s=1):
+        super().__init__()
+        self.c, self.d, self.s = c, d, s
+        self.conv = nn.Conv1d(i, o, 2 * c + 1, stride=s, dilation=d, padding=c * d)
+        self.ln = nn.LayerNorm(o)
+
+    def forward(self, x, lens):
+        y = F.relu(self.conv(x.transpose(1, 2))).transpose(1, 2)
+        lens = (lens - 1) // self.s + 1
+        return mask(F.dropout(self.ln(y), args.dropout, self.training), lens), lens
+
+
+class SharedNode(nn.Module):
+    """All candidates of a node read one (2*Cmax+1)-tap kernel, bias and LayerNorm."""
+
+    def __init__(self, i, o):
+        super().__init__()
+        self.cmax = max(c for c, _ in CANDS)
+        full = nn.Conv1d(i, o, 2 * self.cmax + 1)  # PyTorch's default init of the largest kernel
+        self.weight, self.bias = full.weight, full.bias
+        self.ln = nn.LayerNorm(o)
+
+    def forward(self, x, lens, k):
+        c, d = CANDS[k]
+        w = self.weight[:, :, self.cmax - c:self.cmax + c + 1]
+        y = F.relu(F.conv1d(x.transpose(1, 2), w, self.bias, dilation=d, padding=c * d)).transpose(1, 2)
+        return mask(F.dropout(self.ln(y), args.dropout, self.training), lens), lens
+
+
+class IndependentNode(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        self.ops = nn.ModuleList(Tdnn(i, o, c, d) for c, d in CANDS)
+
+    def forward(self, x, lens, k):
+        return self.ops[k](x, lens)
+
+
+class Net(nn.Module):
+    def __init__(self, idim, classes):
+        super().__init__()
+        node = SharedNode if args.sharing == 'entangled' else IndependentNode
+        u = args.units
+        self.nodes = nn.ModuleList(node(idim if b == 0 else u, u) for b in range(args.blocks))
+        self.sub = Tdnn(u, u, 1, 1, s=3)
+        self.pos = args.blocks // 2
+        self.out = nn.Linear(u, classes)
+
+    def forward(self, x, lens):
+        for b, n in enumerate(self.nodes):
+            if b == self.pos:
+                x, lens = self.sub(x, lens)
+            x, lens = n(x, lens, random.randrange(len(CANDS)))
+        return mask(self.out(x), lens), lens
+
+
+def loss_of(net, batch):
+    x, lens, labels, label_lens = batch
+    logits, out_lens = net(x, lens)
+    lp = F.log_softmax(logits, -1).transpose(0, 1)
+    # CTC summed per utterance, averaged over the batch (CAT's size_average: sum / B).
+    return F.ctc_loss(lp, labels, out_lens, label_lens, blank=0, reduction='sum', zero_infinity=True) / x.shape[0]
+
+
+meta, train = load('train')
+_, dev = load('dev')
+net = Net(meta['dim'], meta['numClasses'])
+opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+train_b = batches(train, args.batch)
+dev_b = batches(dev, args.batch)
+for epoch in range(1, args.epochs + 1):
+    t0 = time.time()
+    net.train()
+    order = list(range(len(train_b)))
+    random.shuffle(order)
+    tot = 0.0
+    for i in order:
+        opt.zero_grad()
+        loss = loss_of(net, train_b[i])
+        loss.backward()
+        opt.step()
+        tot += float(loss)
+    net.eval()
+    with torch.no_grad():
+        dev_sum = sum(float(loss_of(net, b)) * b[0].shape[0] for b in dev_b)
+    dev_loss = dev_sum / sum(b[0].shape[0] for b in dev_b)
+    print(json.dumps({'epoch': epoch, 'dev_loss': round(dev_loss, 2), 'train_loss': round(tot / len(order), 2),
+                      'seconds': round(time.time() - t0, 1)}), flush=True)
