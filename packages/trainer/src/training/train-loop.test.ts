@@ -153,6 +153,33 @@ describe('runLoop', () => {
     b.dispose();
   });
 
+  it('records p per epoch and stops on the stage rule, naming it, also at the cap', async () => {
+    const a = problem(tmp());
+    a.spec.archProbs = () => [[Number(a.w.dataSync()[0]!.toFixed(3)), 0.5]];
+    const seen: number[] = [];
+    a.spec.stopRule = (h) => {
+      seen.push(h.length);
+      return h.length >= 2 && h.every((r) => r.archProbs?.length === 1) ? 'decided' : undefined;
+    };
+    const r = await runLoop(a.spec);
+    expect(seen).toEqual([1, 2]);
+    expect(r.state.schedule).toMatchObject({ epoch: 2, stopped: true, reason: 'decided' });
+    const file = JSON.parse(readFileSync(path.join(a.spec.dir, 'history.json'), 'utf8'));
+    expect(file.history.map((e: { archProbs: number[][] }) => e.archProbs[0]![1])).toEqual([0.5, 0.5]);
+    expect(file.history[1].archProbs[0][0]).toBe(Number(a.w.dataSync()[0]!.toFixed(3)));
+    a.dispose();
+
+    const b = problem(tmp());
+    b.spec.schedule = { ...b.spec.schedule, maxEpochs: 2 };
+    b.spec.stopRule = (h) => (h.length === 2 ? 'decided' : undefined);
+    expect((await runLoop(b.spec)).state.schedule.reason).toBe('decided');
+    b.dispose();
+    const c = problem(tmp());
+    c.spec.stopRule = () => undefined;
+    expect((await runLoop(c.spec)).state.schedule.reason).toBe('reached the maximum of 4 epochs');
+    c.dispose();
+  });
+
   it('shuffles with every order reachable and deterministic per rng state', () => {
     const seen = new Set<string>();
     const rng = createRng(3);

@@ -19,6 +19,8 @@ export interface EpochRecord {
   skipped: number;
   /** Frames trained per second of wall time in this epoch. */
   framesPerSecond: number;
+  /** p of every node at the epoch's end (stages with architecture logits: the search). */
+  archProbs?: number[][];
 }
 
 /** Everything a stage checkpoint holds besides tensors: plain JSON. */
@@ -81,6 +83,13 @@ export interface LoopSpec {
   evaluate(ctx: { rng: Rng; epoch: number }): number;
   /** A line for the step log, or undefined (written after the step, as JSON). */
   stepLog?(step: number): unknown;
+  /** p of every node, recorded in each epoch's history record (the search's stop rule reads it). */
+  archProbs?(): number[][];
+  /**
+   * A stop rule beside the schedule's, given the history including the epoch just ended: the
+   * reason to stop, or undefined. A pure function of the history, so resume is exact.
+   */
+  stopRule?(history: readonly EpochRecord[]): string | undefined;
   /** Called after every step (progress bars) and at each epoch's end. */
   onStep?(s: LoopState, outcome: StepOutcome): void;
   /** Called before the first step of an epoch (or of the rest of it, on resume). */
@@ -340,7 +349,13 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       lr,
       skipped: s.skipped,
       framesPerSecond: s.seconds > 0 ? s.frames / s.seconds : 0,
+      ...(spec.archProbs ? { archProbs: spec.archProbs() } : {}),
     };
+    let schedule = decision.state;
+    // The stage's own rule also names the stop when it coincides with the epoch cap.
+    const rule = spec.stopRule?.([...s.history, record]);
+    if (rule && (!schedule.stopped || schedule.epoch >= spec.schedule.maxEpochs))
+      schedule = { ...schedule, stopped: true, reason: rule };
     if (decision.saveBest) {
       writeCheckpoint(bestCheckpointPath(spec.dir), {
         state: { stage: spec.stage, epoch: record.epoch, devLoss, step: s.step },
@@ -349,7 +364,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
     }
     s = {
       ...s,
-      schedule: decision.state,
+      schedule,
       order: [],
       pos: 0,
       sumLoss: 0,
