@@ -15,6 +15,8 @@ export { editDistance, errorRate, formatAlignment, worstAlignments } from './edi
 export type { GreedyDecodeOptions } from './greedy-decode';
 export { greedyDecode } from './greedy-decode';
 export type { TokenLanguageModel } from './language-model';
+export type { LexiconBeamSearchOptions, WordHypothesis } from './lexicon-beam-search';
+export { lexiconBeamSearch } from './lexicon-beam-search';
 export type { LogProbsInput } from './log-probs-input';
 export type { PhoneLmOptions } from './phone-lm';
 export { estimatePhoneLm, PhoneLmError } from './phone-lm';

@@ -2,7 +2,9 @@
 // using bi-directional recurrent DNNs", 2014, algorithm 1) with a token-level n-gram LM applied
 // when a prefix grows, in the style of parlance/ctcdecode (alpha = lmWeight, beta = insertionBonus).
 import type { TokenLanguageModel } from './language-model';
+import { logAdd } from './log-add';
 import { checkBlank, type LogProbsInput, readLogProbs } from './log-probs-input';
+import { topK } from './top-k';
 
 /** Options of {@link prefixBeamSearch}. */
 export interface PrefixBeamSearchOptions {
@@ -45,12 +47,6 @@ export interface BeamHypothesis {
 
 const NEG = Number.NEGATIVE_INFINITY;
 
-function logAdd(a: number, b: number): number {
-  if (a === NEG) return b;
-  if (b === NEG) return a;
-  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-}
-
 /** The prefixes that survived a frame, as a tree of parent links; a prefix is a node id, root 0. */
 class PrefixTree {
   readonly parent: number[] = [-1];
@@ -89,40 +85,6 @@ class PrefixTree {
     for (let n = node; n > 0; n = this.parent[n]!) out.push(this.token[n]!);
     return out.reverse();
   }
-}
-
-/** Indices of the `k` largest finite `scores[0..n)`, best first (quickselect, then a sort of k). */
-function topK(scores: Float64Array, n: number, k: number, work: Int32Array): number[] {
-  let m = 0;
-  for (let i = 0; i < n; i++) if (scores[i]! > NEG) work[m++] = i;
-  if (m > k) {
-    // Hoare quickselect: move the k largest to work[0..k).
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const pivot = scores[work[(lo + hi) >> 1]!]!;
-      let i = lo;
-      let j = hi;
-      while (i <= j) {
-        while (scores[work[i]!]! > pivot) i++;
-        while (scores[work[j]!]! < pivot) j--;
-        if (i <= j) {
-          const tmp = work[i]!;
-          work[i] = work[j]!;
-          work[j] = tmp;
-          i++;
-          j--;
-        }
-      }
-      if (k - 1 <= j) hi = j;
-      else if (k - 1 >= i) lo = i;
-      else break;
-    }
-    m = k;
-  }
-  const out = Array.from(work.subarray(0, m));
-  out.sort((x, y) => scores[y]! - scores[x]! || x - y);
-  return out;
 }
 
 /**
