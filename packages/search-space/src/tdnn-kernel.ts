@@ -2,9 +2,14 @@ import {
   add,
   addN,
   conv2d,
+  engine,
   fused,
+  getBackend,
+  getKernel,
   matMul,
   mul,
+  type NamedAttrMap,
+  type NamedTensorMap,
   pad,
   relu,
   reshape,
@@ -36,6 +41,27 @@ export interface TdnnGeometry {
   readonly stride: number;
   /** Dilation D. */
   readonly dilation: number;
+}
+
+/**
+ * Kernels an engine may register for the TDNN (\`@stnas/engine\` does, as \`TDNN_KERNELS\`, backed by
+ * the machine's BLAS): forward {x, w, b} -> relu(conv + b); grad input {dz, w} (attr frames);
+ * grad filter {x, dz}. Attrs halfContext, stride, dilation. Without them the TDNN is built from
+ * stock TF.js kernels, so this package needs no engine.
+ */
+const NATIVE_TDNN = {
+  forward: 'StnasTdnnForward',
+  gradInput: 'StnasTdnnGradInput',
+  gradFilter: 'StnasTdnnGradFilter',
+} as const;
+
+function runNative(
+  kernel: string,
+  inputs: Record<string, Tensor3D | Tensor1D>,
+  attrs: object,
+): Tensor3D | undefined {
+  if (!getKernel(kernel, getBackend())) return undefined;
+  return engine().runKernel(kernel, inputs as unknown as NamedTensorMap, attrs as NamedAttrMap) as Tensor3D;
 }
 
 /** Tap j of the padded input: frames j*D, j*D + S, ... as a [B*Tout, Din] matrix. */
@@ -183,9 +209,17 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
           [0, 0],
         ])
       : v;
+  const attrs = { halfContext: g.halfContext, stride: s, dilation: d };
   const y = customOp<Tensor3D>([x, b], ([xIn, bIn], save) => {
     let value: Tensor3D;
-    if (s === 1 || d === 1) {
+    const native = runNative(
+      NATIVE_TDNN.forward,
+      { x: xIn as Tensor3D, w, b: bIn as Tensor1D },
+      { ...attrs, activation: 'relu' },
+    );
+    if (native) {
+      value = native;
+    } else if (s === 1 || d === 1) {
       const xp =
         s === 1 || p === 0
           ? xIn!
@@ -225,6 +259,8 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
         const [ws, ys] = saved as [Tensor3D, Tensor3D];
         const dz = mul(dy, step(ys)) as Tensor3D;
         const db = sum(reshape(dz, [batch * tOut, dout]), 0);
+        const native = runNative(NATIVE_TDNN.gradInput, { dz, w: ws }, { ...attrs, frames });
+        if (native) return [native, db];
         const dxFull = convGradInput(ws, spread(dz, s), d);
         const dx = full > frames ? slice(dxFull, [0, 0, 0], [batch, frames, din]) : dxFull;
         return [dx, db];
@@ -238,7 +274,10 @@ export function tdnnRelu(x: Tensor3D, w: Tensor3D, b: Tensor1D, g: TdnnGeometry)
       gradFunc: (dy, saved) => {
         const [xs, ys] = saved as [Tensor3D, Tensor3D];
         const dz = mul(dy, step(ys)) as Tensor3D;
-        return convGradFilter(extend(xs), spread(dz, s), taps, d);
+        return (
+          runNative(NATIVE_TDNN.gradFilter, { x: xs, dz }, attrs) ??
+          convGradFilter(extend(xs), spread(dz, s), taps, d)
+        );
       },
     };
   });
