@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { baseConfig } from '../../tsup.config.base';
 
-export default defineConfig(baseConfig);
+// prepareDataDir starts dist/prepare-worker.js in worker threads, so it is a second entry.
+export default defineConfig({ ...baseConfig, entry: ['src/index.ts', 'src/prepare-worker.ts'] });

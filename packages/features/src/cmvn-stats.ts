@@ -14,23 +14,34 @@ export function computeCmvnStats(feats: Matrix | Iterable<Matrix>): Matrix {
     if (m.cols !== dim) {
       throw new Error(`computeCmvnStats: matrix ${u} has ${m.cols} columns, expected ${dim} like matrix 0`);
     }
-    if (m.data.length !== m.rows * m.cols) {
-      throw new Error(`computeCmvnStats: matrix ${u} holds ${m.data.length} values, not ${m.rows}x${m.cols}`);
-    }
-    const d = m.data;
-    // Kaldi's AccCmvnStats squares a float feature in float before adding it to the double sum
-    const sq = d instanceof Float32Array ? (v: number) => Math.fround(v * v) : (v: number) => v * v;
-    for (let t = 0; t < m.rows; t++) {
-      const row = t * dim;
-      for (let c = 0; c < dim; c++) {
-        const v = d[row + c]!;
-        stats[c] = stats[c]! + v;
-        stats[dim + 1 + c] = stats[dim + 1 + c]! + sq(v);
-      }
-    }
-    stats[dim] = stats[dim]! + m.rows;
+    accCmvnStats(stats, m, `matrix ${u}`);
   });
   return { rows: 2, cols: dim + 1, data: stats };
+}
+
+/**
+ * Adds one utterance to running 2 x (D+1) stats (row-major `stats` of length 2(D+1)), exactly as
+ * Kaldi's AccCmvnStats; `what` names the matrix in errors.
+ */
+export function accCmvnStats(stats: Float64Array, m: Matrix, what = 'matrix'): void {
+  const dim = m.cols;
+  if (stats.length !== 2 * (dim + 1))
+    throw new Error(`accCmvnStats: ${what} has ${dim} columns but the stats are for ${stats.length / 2 - 1}`);
+  if (m.data.length !== m.rows * m.cols) {
+    throw new Error(`computeCmvnStats: ${what} holds ${m.data.length} values, not ${m.rows}x${m.cols}`);
+  }
+  const d = m.data;
+  // Kaldi's AccCmvnStats squares a float feature in float before adding it to the double sum
+  const sq = d instanceof Float32Array ? (v: number) => Math.fround(v * v) : (v: number) => v * v;
+  for (let t = 0; t < m.rows; t++) {
+    const row = t * dim;
+    for (let c = 0; c < dim; c++) {
+      const v = d[row + c]!;
+      stats[c] = stats[c]! + v;
+      stats[dim + 1 + c] = stats[dim + 1 + c]! + sq(v);
+    }
+  }
+  stats[dim] = stats[dim]! + m.rows;
 }
 
 function isMatrix(x: unknown): x is Matrix {

@@ -73,3 +73,11 @@ export function parseFbankConf(text: string, file = '<fbank.conf>'): FbankOption
 export function readFbankConf(file: string): FbankOptions {
   return parseFbankConf(readFileSync(file, 'utf8'), file);
 }
+
+/** Writes options back as Kaldi config lines (`--num-mel-bins=40`), in Kaldi's option order. */
+export function fbankConfLines(o: FbankOptions): string[] {
+  const byKey = new Map(Object.entries(KNOWN).map(([name, [key]]) => [key, name]));
+  return [...byKey]
+    .filter(([key]) => o[key] !== undefined)
+    .map(([key, name]) => `--${name}=${String(o[key])}`);
+}

@@ -1,7 +1,6 @@
 // Data-dir level speed perturbation, as Kaldi's utils/data/perturb_data_dir_speed_3way.sh followed
 // by steps/make_fbank.sh and steps/compute_cmvn_stats.sh: ids `sp<F>-<utt>` / `sp<F>-<spk>` (factor
 // 1 keeps the originals), tables sorted in C order, features CM-compressed, CMVN per speaker.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,13 +15,14 @@ import {
 } from '@stnas/data-wsj';
 import { computeCmvnStats } from './cmvn-stats';
 import { type FbankOptions, fbank } from './fbank';
-import { readFbankConf } from './fbank-conf';
+import { fbankConfLines, readFbankConf } from './fbank-conf';
 import { perturbSpeed } from './perturb-speed';
-import { readWav } from './read-wav';
+import { readAudio as decodeAudio } from './read-audio';
+import { runPipe } from './run-pipe';
 
 /** Options of {@link speedPerturbDataDir}. */
 export interface SpeedPerturbDataDirOptions {
-  /** Source Kaldi data dir with `wav.scp` (WAV files) and `utt2spk`; `text`, `spk2gender` copied when present. */
+  /** Source Kaldi data dir with `wav.scp` (WAV or FLAC files) and `utt2spk`; `text`, `spk2gender` copied when present. */
   data: string;
   /** Output data dir (replaced atomically when complete). */
   out: string;
@@ -64,28 +64,6 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-const CONF_KEYS: Array<[keyof FbankOptions, string]> = [
-  ['sampleFrequency', 'sample-frequency'],
-  ['frameLength', 'frame-length'],
-  ['frameShift', 'frame-shift'],
-  ['preemphCoeff', 'preemphasis-coefficient'],
-  ['removeDcOffset', 'remove-dc-offset'],
-  ['windowType', 'window-type'],
-  ['blackmanCoeff', 'blackman-coeff'],
-  ['snipEdges', 'snip-edges'],
-  ['roundToPowerOfTwo', 'round-to-power-of-two'],
-  ['dither', 'dither'],
-  ['numMelBins', 'num-mel-bins'],
-  ['lowFreq', 'low-freq'],
-  ['highFreq', 'high-freq'],
-  ['useEnergy', 'use-energy'],
-  ['useLogFbank', 'use-log-fbank'],
-  ['usePower', 'use-power'],
-  ['rawEnergy', 'raw-energy'],
-  ['htkCompat', 'htk-compat'],
-  ['energyFloor', 'energy-floor'],
-];
-
 function resolveFbank(data: string, config: string | FbankOptions | undefined): FbankOptions {
   if (config !== undefined && typeof config !== 'string') return { ...config };
   if (typeof config === 'string') {
@@ -106,30 +84,8 @@ function resolveFbank(data: string, config: string | FbankOptions | undefined): 
   return readFbankConf(found);
 }
 
-async function runPipe(command: string, where: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    child.on('error', (e) =>
-      reject(new Error(`${where}: cannot run ${JSON.stringify(command)}: ${e.message}`)),
-    );
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out));
-      else
-        reject(
-          new Error(`${where}: ${JSON.stringify(command)} exited with ${code}: ${err.trim().slice(0, 300)}`),
-        );
-    });
-  });
-}
-
 /**
- * Writes speed-perturbed copies of a data dir (`wav.scp` of WAV files, relative to the data dir or
+ * Writes speed-perturbed copies of a data dir (`wav.scp` of WAV or FLAC files, relative to the data dir or
  * absolute) to `out`: fbank as `fbankConfig` says (CM-compressed feats.ark/scp), per-speaker CMVN
  * stats, and text/utt2spk/spk2utt/utt2num_frames/utt2dur/spk2gender with Kaldi's `sp<F>-` ids.
  */
@@ -178,7 +134,7 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
       throw new Error(`${where}: ranges are not allowed in wav.scp, found ${JSON.stringify(l.value)}`);
     if (spec.kind === 'pipe' && !opts.allowPipes) throw new PipeNotAllowedError(l.value, where);
     if (spec.kind === 'file' && spec.offset !== undefined)
-      throw new Error(`${where}: expected a WAV file path, found an offset in ${JSON.stringify(l.value)}`);
+      throw new Error(`${where}: expected an audio file path, found an offset in ${JSON.stringify(l.value)}`);
     specs.set(l.key, { where, spec });
   }
   const readAudio = async (utt: string): Promise<Float32Array> => {
@@ -193,9 +149,9 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
         throw new Error(`${where}: cannot read ${file}: ${(e as Error).message}`);
       }
     }
-    let w: ReturnType<typeof readWav>;
+    let w: Awaited<ReturnType<typeof decodeAudio>>;
     try {
-      w = readWav(bytes);
+      w = await decodeAudio(bytes);
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`);
     }
@@ -287,10 +243,7 @@ export async function speedPerturbDataDir(opts: SpeedPerturbDataDirOptions): Pro
         lines(spks.filter((s) => g(s)).map((s) => `${s} ${g(s)}`)),
       );
     }
-    const conf = CONF_KEYS.filter(([k]) => fb[k] !== undefined).map(
-      ([k, name]) => `--${name}=${String(fb[k])}`,
-    );
-    await writeFile(path.join(tmp, 'fbank.conf'), lines(conf));
+    await writeFile(path.join(tmp, 'fbank.conf'), lines(fbankConfLines(fb)));
     const old = `${out}.old-${process.pid}`;
     if (existsSync(out)) await rename(out, old);
     await rename(tmp, out);
