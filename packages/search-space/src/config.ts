@@ -21,7 +21,18 @@ export interface NetConfigs {
   readonly odim_sub?: number;
   /** MFRNet: dropout of the subsampling TDNN. */
   readonly dropout_sub?: number | null;
+  /**
+   * How a node's candidates hold their weights (an stnas extension; the reference has only
+   * `independent`). `independent` (default): every candidate has its own. `entangled`: the TDNN
+   * candidates of a node share one kernel of the node's largest context, one bias and one norm; a
+   * candidate of half-context C uses the centre 2C+1 taps and its own dilation (Single-Path NAS
+   * superkernels, Stamoulis et al. 2019; Once-for-All elastic kernels, Cai et al. 2020).
+   */
+  readonly weight_sharing?: WeightSharing;
 }
+
+/** How a node's candidates hold their weights: their own (`independent`) or one shared kernel (`entangled`). */
+export type WeightSharing = 'independent' | 'entangled';
 
 /**
  * A config in the reference's JSON format (thu-spmi/ST-NAS ASR/egs/wsj_NAS/config.json): the
@@ -60,6 +71,8 @@ export interface ExpandedConfig {
   readonly odims: number[];
   /** Dropout of the block ops (0 for none). */
   readonly dropout: number;
+  /** How a node's candidates hold their weights. */
+  readonly weightSharing: WeightSharing;
 }
 
 function fail(msg: string): never {
@@ -169,5 +182,16 @@ export function expandConfig(config: StnasConfig): ExpandedConfig {
       fail(`net_configs.odim_sub is ${nc.odim_sub} but block ${pos} expects ${after} input dims`);
     }
   }
-  return { net, netConfigs: nc, candidates, odims, dropout: rate(nc.dropout, 'net_configs.dropout') };
+  const sharing = nc.weight_sharing ?? 'independent';
+  if (sharing !== 'independent' && sharing !== 'entangled') {
+    fail(`net_configs.weight_sharing must be "independent" or "entangled", got ${JSON.stringify(sharing)}`);
+  }
+  return {
+    net,
+    netConfigs: nc,
+    candidates,
+    odims,
+    dropout: rate(nc.dropout, 'net_configs.dropout'),
+    weightSharing: sharing,
+  };
 }

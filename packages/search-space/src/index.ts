@@ -7,6 +7,7 @@ export {
   type NetName,
   NODES_PER_BLOCK,
   type StnasConfig,
+  type WeightSharing,
 } from './config';
 export { DEMO_CONFIG, WSJ_STNAS_CONFIG } from './configs';
 export { deriveArchitecture } from './derive';
@@ -32,4 +33,5 @@ export {
   SearchSpaceModel,
 } from './supernet';
 export { type TdnnGeometry, tdnnRelu } from './tdnn-kernel';
+export { createEntangledTdnns } from './weight-sharing';
 export { type LoadOptions, loadWeights, saveWeights } from './weights-io';

@@ -68,6 +68,77 @@ function rnnWeights(
   };
 }
 
+/** A TDNN's weights besides its kernel: bias, norm scale and shift, BatchNorm statistics. */
+export interface TdnnParams {
+  /** Bias [odim]. */
+  readonly b: Variable<Rank.R1>;
+  /** Norm scale [odim]. */
+  readonly gamma: Variable<Rank.R1>;
+  /** Norm shift [odim]. */
+  readonly beta: Variable<Rank.R1>;
+  /** BatchNorm state for `Nbn` ops. */
+  readonly bn?: BatchNormState;
+}
+
+/** Creates a TDNN's bias and norm under `prefix` (`.bias`, `.norm.weight`, `.norm.bias`, ...). */
+export function tdnnParams(
+  store: ParamStore,
+  prefix: string,
+  spec: Extract<OpSpec, { kind: 'tdnn' }>,
+  odim: number,
+  bound: number,
+): TdnnParams {
+  const b = store.uniform<Variable<Rank.R1>>(`${prefix}.bias`, [odim], bound);
+  const gamma = store.constant<Variable<Rank.R1>>(`${prefix}.norm.weight`, [odim], 1);
+  const beta = store.constant<Variable<Rank.R1>>(`${prefix}.norm.bias`, [odim], 0);
+  const bn: BatchNormState | undefined =
+    spec.norm === 'bn'
+      ? {
+          gamma,
+          beta,
+          runningMean: store.buffer(`${prefix}.norm.running_mean`, [odim], 0),
+          runningVar: store.buffer(`${prefix}.norm.running_var`, [odim], 1),
+        }
+      : undefined;
+  return { b, gamma, beta, bn };
+}
+
+/**
+ * The TDNN op `name` (conv -> ReLU -> norm -> dropout, thu-spmi/ST-NAS Edge.py `TDNN`) over given
+ * weights; `kernel()` gives its [2C+1, idim, odim] kernel at run time, so the kernel may be a
+ * slice of a larger shared one (weight-sharing.ts).
+ */
+export function tdnnOp(
+  name: string,
+  idim: number,
+  odim: number,
+  rate: number,
+  params: TdnnParams,
+  kernel: () => Tensor3D,
+): Op {
+  const spec = parseOpName(name);
+  if (spec.kind !== 'tdnn') throw new Error(`tdnnOp: ${name} is not a TDNN`);
+  const { b, gamma, beta, bn } = params;
+  const outLengths = (lengths: readonly number[], frames: number, rule: LengthRule) =>
+    stridedLengths(lengths, frames, spec.stride, rule);
+  return {
+    name,
+    spec,
+    idim,
+    odim,
+    outLengths,
+    apply(x, lengths, ctx) {
+      const z = tdnnRelu(x, kernel(), b, spec);
+      const lens = outLengths(lengths, x.shape[1], ctx.lengthRule);
+      let y = bn
+        ? maskedBatchNorm(z, lens, bn, ctx.training)
+        : layerNorm(z, gamma as Tensor1D, beta as Tensor1D);
+      if (ctx.training && rate > 0) y = dropout(y, rate, needRng(ctx, name));
+      return maskFrames(y, lens);
+    },
+  };
+}
+
 /**
  * Builds the op `name` from idim to odim with dropout rate `dropout` (thu-spmi/ST-NAS Edge.py
  * `op_init`: blstm/bgru use odim/2 units per direction; identity needs idim = odim). Its weights
@@ -90,33 +161,7 @@ export function createOp(
       const taps = 2 * spec.halfContext + 1;
       const bound = 1 / Math.sqrt(idim * taps);
       const w = store.uniform<Variable<Rank.R3>>(`${prefix}.weight`, [taps, idim, odim], bound);
-      const b = store.uniform<Variable<Rank.R1>>(`${prefix}.bias`, [odim], bound);
-      const gamma = store.constant<Variable<Rank.R1>>(`${prefix}.norm.weight`, [odim], 1);
-      const beta = store.constant<Variable<Rank.R1>>(`${prefix}.norm.bias`, [odim], 0);
-      const bn: BatchNormState | undefined =
-        spec.norm === 'bn'
-          ? {
-              gamma,
-              beta,
-              runningMean: store.buffer(`${prefix}.norm.running_mean`, [odim], 0),
-              runningVar: store.buffer(`${prefix}.norm.running_var`, [odim], 1),
-            }
-          : undefined;
-      const outLengths = (lengths: readonly number[], frames: number, rule: LengthRule) =>
-        stridedLengths(lengths, frames, spec.stride, rule);
-      return {
-        ...base,
-        outLengths,
-        apply(x, lengths, ctx) {
-          const z = tdnnRelu(x, w, b, spec);
-          const lens = outLengths(lengths, x.shape[1], ctx.lengthRule);
-          let y = bn
-            ? maskedBatchNorm(z, lens, bn, ctx.training)
-            : layerNorm(z, gamma as Tensor1D, beta as Tensor1D);
-          if (ctx.training && rate > 0) y = dropout(y, rate, needRng(ctx, name));
-          return maskFrames(y, lens);
-        },
-      };
+      return tdnnOp(name, idim, odim, rate, tdnnParams(store, prefix, spec, odim, bound), () => w);
     }
     case 'lstm':
     case 'gru':

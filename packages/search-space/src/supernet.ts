@@ -7,6 +7,7 @@ import { parseOpName } from './op-name';
 import { createOp, type Op } from './ops';
 import { ParamStore } from './params';
 import { reverseFrames } from './reverse-frames';
+import { createEntangledTdnns } from './weight-sharing';
 
 /** Options for building a supernet or a model. */
 export interface BuildOptions {
@@ -124,11 +125,15 @@ export class SearchSpaceModel {
     if (kept.length === 0)
       throw new Error(`${name}: no candidate can map ${idim} to ${odim} dims (got ${ops.join(', ')})`);
     const seen = new Map<string, number>();
-    const cands = kept.map((op) => {
-      const n = seen.get(op) ?? 0;
-      seen.set(op, n + 1);
-      return createOp(op, idim, odim, dropout, this.store, `${name}.${op}${n ? `#${n}` : ''}`);
-    });
+    // A node of one candidate is an ordinary op in either mode, so a derived model is a plain model.
+    const cands =
+      this.expanded.weightSharing === 'entangled' && kept.length > 1
+        ? createEntangledTdnns(kept, idim, odim, dropout, this.store, name)
+        : kept.map((op) => {
+            const n = seen.get(op) ?? 0;
+            seen.set(op, n + 1);
+            return createOp(op, idim, odim, dropout, this.store, `${name}.${op}${n ? `#${n}` : ''}`);
+          });
     let logits: Variable<Rank.R1> | undefined;
     if (cands.length > 1) {
       logits = variable(zeros([cands.length]), true) as Variable<Rank.R1>;
