@@ -1,7 +1,7 @@
 import { createRng } from '@stnas/st-estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../test/backends';
+import { testBackends, useBackend } from '../../../test/backends';
 import { maskedBatchNorm } from './batch-norm';
 import type { StnasConfig } from './config';
 import { dropout } from './dropout';
@@ -333,10 +333,10 @@ describe.each([
   });
 });
 
-describe('cpu and wasm agree', () => {
+describe.each(testBackends.filter((b) => b !== 'cpu'))('cpu and %s agree', (wasm) => {
   afterAll(() => useBackend('cpu'));
-  it('tdnnRelu on wasm (native conv kernels) matches the float64 reference and finite differences', async () => {
-    await useBackend('wasm');
+  it('tdnnRelu (native conv or BLAS kernels) matches the float64 reference and finite differences', async () => {
+    await useBackend(wasm);
     tf.env().set('IS_TEST', false);
     try {
       for (const geometry of TDNN_GEOMETRIES) checkTdnnRelu(geometry);
@@ -363,7 +363,7 @@ describe('cpu and wasm agree', () => {
     };
     await useBackend('cpu');
     const a = run();
-    await useBackend('wasm');
+    await useBackend(wasm);
     // customGrad's save() clones, and a clone is a copy on wasm, which TF.js's IS_TEST leak check
     // counts as a leak; the check is a test-only debug aid, so it is off for the wasm run.
     tf.env().set('IS_TEST', false);
