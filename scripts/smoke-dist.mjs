@@ -33,9 +33,7 @@ const out = net.apply(x, [30], { mode: 'eval', rng: createRng(0), training: fals
 assert.equal(out.logits.shape[2], DEMO_CONFIG.net_configs.num_classes);
 
 const { readMatrix } = await imp('data-wsj');
-const m = await readMatrix(
-  path.join(root, '..', 'shared', 'fixtures', 'kaldi', 'kaldi', 'matrices', 'mats.ark:12'),
-);
+const m = await readMatrix(path.join(root, 'fixtures', 'kaldi', 'kaldi', 'matrices', 'mats.ark:12'));
 assert.equal(m.rows, 10);
 assert.equal(m.cols, 20);
 console.log('smoke: built packages work from plain Node (ctc gradient, supernet forward, Kaldi read)');

@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, useBackend } from '../../../test/backends';
+import { fixturePath } from '../../../test/fixtures';
 import { ctcForwardBackward } from './ctc-forward-backward';
 import { CtcInputError, ctcLoss, ctcLossFromLogProbs } from './ctc-loss';
 import { mulberry32 as rng } from './mulberry32';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const goldenPath = path.resolve(repoRoot, '../shared/fixtures/ctc/torch-ctc-golden.json');
+const goldenPath = fixturePath('ctc', 'torch-ctc-golden.json');
 
 interface GoldenCase {
   name: string;

@@ -1,13 +1,11 @@
 // Real-time factor of fbank / mfcc / resample on one core, with a torch rfft + mel-matmul fbank on
 // one thread for scale (torch is optional; torchaudio is not needed).
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { markdownTable, median, record, timeIt } from '../../../bench/report.ts';
+import { fixturePath } from '../../../test/fixtures.ts';
 import { fbank, mfcc, readWav, resample } from '../src/index.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const wavPath = path.resolve(here, '../../../../shared/fixtures/kaldi/kaldi/features/test.wav');
+const wavPath = fixturePath('kaldi', 'kaldi', 'features', 'test.wav');
 const SECONDS = 60;
 const base = readWav(wavPath).samples;
 const audio = new Float32Array(16000 * SECONDS);

@@ -1,8 +1,9 @@
 // A full ST-NAS supernet step (warmup, weight and ST arch steps) on the wasm backend in frames/s,
-// against the same network in PyTorch on CPU (/work/shared/reference/torch_stnas_step.py, Debian
+// against the same network in PyTorch on CPU (bench/torch_stnas_step.py beside this file, Debian
 // python3-torch) run before and after ours in the same run. Dims: STNAS_BENCH_DIM (default 640).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createEstimator, createRng } from '@stnas/st-estimator';
 // The union package registers TF.js's gradients in Node (tfjs-core alone does not).
 import '@tensorflow/tfjs';
@@ -12,7 +13,7 @@ import { buildSupernet, WSJ_STNAS_CONFIG } from '../src/index';
 
 const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
 const [batch, frames, steps] = [16, 300, Number(process.env.STNAS_BENCH_STEPS ?? 3)];
-const script = '/work/shared/reference/torch_stnas_step.py';
+const script = fileURLToPath(new URL('./torch_stnas_step.py', import.meta.url));
 
 function torch(): Record<string, number> | string {
   if (!existsSync('/usr/bin/python3') || !existsSync(script)) return 'torch not installed';

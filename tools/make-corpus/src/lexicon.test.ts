@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../test/fixtures';
 import { grammarWords } from './grammar';
 import { CMU_PHONES, lexiconLines, pronunciations, unitLines } from './lexicon';
 
-const fixtureDict = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../../shared/fixtures/kaldi/kaldi/dict/lexicon.txt',
-);
+const fixtureDict = fixturePath('kaldi', 'kaldi', 'dict', 'lexicon.txt');
 
 describe('lexicon', () => {
   it('matches the Kaldi-prepared fixture lexicon with stress removed', () => {

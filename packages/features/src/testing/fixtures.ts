@@ -1,14 +1,10 @@
 // Test-only helpers: fixture paths and a reader for the uncompressed binary Kaldi matrices
 // (`FM `/`DM `) the Kaldi fixtures hold. Not exported from the package.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The monorepo root (packages/features/src/testing → ../../../..). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+import { fixturePath } from '../../../../test/fixtures';
 
 /** Kaldi's fixture folder (written by real Kaldi binaries). */
-export const kaldiFixtures = path.resolve(repoRoot, '../shared/fixtures/kaldi/kaldi');
+export const kaldiFixtures = fixturePath('kaldi', 'kaldi');
 
 /** A matrix read from a fixture. */
 export interface FixtureMatrix {

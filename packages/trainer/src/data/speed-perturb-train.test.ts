@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadScp } from '@stnas/data-wsj';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fixturePath } from '../../../../test/fixtures';
 import { main } from '../cli/main';
-import { capture, repoRoot } from '../test-support';
+import { capture } from '../test-support';
 import { trainingDataDir } from './speed-perturb-train';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-sp-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const fixture = path.resolve(repoRoot, '../shared/fixtures/kaldi/kaldi/datadir');
+const fixture = fixturePath('kaldi', 'kaldi', 'datadir');
 const data = path.join(tmp, 'datadir');
 cpSync(fixture, data, { recursive: true });
 
