@@ -40,6 +40,23 @@ describe('SpeechDataset', () => {
     expect(c.plan(0)).toEqual(c.plan(5));
   });
 
+  it('orders the length buckets per epoch, rebatches with other options, and resumes an epoch', async () => {
+    const ds = await SpeechDataset.fromDataDir(dd, { frameBudget: 800, seed: 7 });
+    const buckets = ds.buckets();
+    expect(ds.plan(2)).toEqual(ds.batchOrder(2).map((i) => buckets[i]));
+    expect([...ds.batchOrder(2)].sort((x, y) => x - y)).toEqual(buckets.map((_, i) => i));
+    const fixed = ds.withOptions({ frameBudget: Number.POSITIVE_INFINITY, maxBatchSize: 5, shuffle: false });
+    // 12 utterances sorted by length, cut every 5 utterances: the sizes say the budget no longer applies
+    expect(fixed.buckets().map((b) => b.length)).toEqual([5, 5, 2]);
+    expect(fixed.batchOrder(9)).toEqual([0, 1, 2]);
+    const all: string[][] = [];
+    for await (const b of ds.batches(4)) all.push(b.keys);
+    const rest: string[][] = [];
+    for await (const b of ds.batches(4, 2)) rest.push(b.keys);
+    expect(rest).toEqual(all.slice(2));
+    expect(() => ds.withOptions({ maxBatchSize: 0 })).toThrow('maxBatchSize must be at least 1, got 0');
+  });
+
   it('pads features, gives lengths and labels, with CMVN and deltas as the Kaldi tools would', async () => {
     const ds = await SpeechDataset.fromDataDir(dd, {
       labels,

@@ -46,9 +46,18 @@ export interface Batch {
   dim: number;
 }
 
+function checkBatching(opts: SpeechDatasetOptions): void {
+  const budget = opts.frameBudget ?? 20000;
+  if (!(budget > 0)) throw new RangeError(`SpeechDataset: frameBudget must be positive, got ${budget}`);
+  if (opts.maxBatchSize !== undefined && !(opts.maxBatchSize >= 1)) {
+    throw new RangeError(`SpeechDataset: maxBatchSize must be at least 1, got ${opts.maxBatchSize}`);
+  }
+}
+
 /** A set of utterances from a data dir with their lengths, batched by length. */
 export class SpeechDataset {
   private readonly cmvnCache = new Map<string, Promise<Matrix>>();
+  private bucketCache: string[][] | undefined;
 
   private constructor(
     /** The data dir the utterances come from. */
@@ -64,11 +73,7 @@ export class SpeechDataset {
 
   /** Builds a dataset over every utterance of `dataDir`, reading lengths from utt2num_frames or matrix headers. */
   static async fromDataDir(dataDir: DataDir, opts: SpeechDatasetOptions = {}): Promise<SpeechDataset> {
-    const budget = opts.frameBudget ?? 20000;
-    if (!(budget > 0)) throw new RangeError(`SpeechDataset: frameBudget must be positive, got ${budget}`);
-    if (opts.maxBatchSize !== undefined && !(opts.maxBatchSize >= 1)) {
-      throw new RangeError(`SpeechDataset: maxBatchSize must be at least 1, got ${opts.maxBatchSize}`);
-    }
+    checkBatching(opts);
     if (opts.cmvn && !dataDir.cmvn)
       throw new Error(`SpeechDataset: cmvn requested but ${dataDir.dir} has no cmvn.scp`);
     if (opts.labels) {
@@ -115,8 +120,13 @@ export class SpeechDataset {
     return { heldOut: this.subset(shuffled.slice(0, n)), train: this.subset(shuffled.slice(n)) };
   }
 
-  /** The utterance ids of each batch of `epoch`, in the order {@link batches} yields them. */
-  plan(epoch = 0): string[][] {
+  /**
+   * The batches in length order, before any shuffling: utterances sorted by frames (then id), cut
+   * into runs whose padded size (count x longest) stays within `frameBudget` and whose count stays
+   * within `maxBatchSize`. An utterance longer than the budget gets a batch of its own.
+   */
+  buckets(): string[][] {
+    if (this.bucketCache) return this.bucketCache;
     const budget = this.opts.frameBudget ?? 20000;
     const maxB = this.opts.maxBatchSize ?? Number.POSITIVE_INFINITY;
     const sorted = this.utts
@@ -131,11 +141,32 @@ export class SpeechDataset {
         out.push(cur);
         cur = [];
       }
-      cur.push(u); // an utterance longer than the budget gets a batch of its own
+      cur.push(u);
     }
     if (cur.length) out.push(cur);
-    const shuffle = this.opts.shuffle ?? true;
-    return shuffle ? seededShuffle(out, (this.opts.seed ?? 0) + epoch) : out;
+    this.bucketCache = out;
+    return out;
+  }
+
+  /** The order in which `epoch` visits {@link buckets} (indices): a permutation seeded by seed + epoch. */
+  batchOrder(epoch = 0): number[] {
+    const idx = this.buckets().map((_, i) => i);
+    return (this.opts.shuffle ?? true) ? seededShuffle(idx, (this.opts.seed ?? 0) + epoch) : idx;
+  }
+
+  /** The utterance ids of each batch of `epoch`, in the order {@link batches} yields them. */
+  plan(epoch = 0): string[][] {
+    const b = this.buckets();
+    return this.batchOrder(epoch).map((i) => b[i]!);
+  }
+
+  /** The same utterances with other batching options (frame budget, batch size, seed, shuffle). */
+  withOptions(
+    o: Pick<SpeechDatasetOptions, 'frameBudget' | 'maxBatchSize' | 'seed' | 'shuffle'>,
+  ): SpeechDataset {
+    const opts = { ...this.opts, ...o };
+    checkBatching(opts);
+    return new SpeechDataset(this.dataDir, this.utts, this.lengths, this.dim, opts);
   }
 
   private stats(spk: string): Promise<Matrix> {
@@ -188,14 +219,17 @@ export class SpeechDataset {
 
   /** Number of batches per epoch. */
   get numBatches(): number {
-    return this.plan(0).length;
+    return this.buckets().length;
   }
 
-  /** Yields the batches of `epoch`, reading the next batch while the caller uses the current one. */
-  async *batches(epoch = 0): AsyncGenerator<Batch> {
+  /**
+   * Yields the batches of `epoch` from position `from` (a resumed epoch), reading the next batch
+   * while the caller uses the current one.
+   */
+  async *batches(epoch = 0, from = 0): AsyncGenerator<Batch> {
     const plan = this.plan(epoch);
-    let next = plan.length ? this.loadBatch(plan[0]!) : undefined;
-    for (let i = 0; i < plan.length; i++) {
+    let next = from < plan.length ? this.loadBatch(plan[from]!) : undefined;
+    for (let i = from; i < plan.length; i++) {
       const cur = await next!;
       next = i + 1 < plan.length ? this.loadBatch(plan[i + 1]!) : undefined;
       // Keep a failing prefetch from becoming an unhandled rejection if the caller stops early.

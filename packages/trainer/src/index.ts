@@ -32,6 +32,8 @@ export type {
 export { architectureSvg, escapeHtml, lineChartSvg, renderReport } from './report/report-html';
 export type { RunResults } from './report/run-report';
 export { collectReport, readArchProbs, writeReport } from './report/run-report';
+export type { BuildWordLmInputs, BuildWordLmResult } from './stages/build-word-lm';
+export { buildWordLm } from './stages/build-word-lm';
 export type { DecodeInputs, DecodeResult } from './stages/decode';
 export { lmVocabulary, readModelManifest, runDecode } from './stages/decode';
 export type { DemoInputs, DemoPlan, DemoResult } from './stages/demo';
@@ -48,6 +50,23 @@ export type { DevLoss, StageObjective } from './stages/stage-objective';
 export { createObjective, PHONE_LM_FILE, setupStage, stageDenominator } from './stages/stage-objective';
 export type { WarmupInputs } from './stages/warmup';
 export { runWarmup, warmupDir } from './stages/warmup';
+export type {
+  Posteriors,
+  TuningPoint,
+  WordDecodeInputs,
+  WordDecodeResult,
+  WordLexicon,
+  WordLmTuning,
+  WordSearchSettings,
+} from './stages/word-decode';
+export {
+  DEFAULT_TUNING_GRID,
+  readTranscripts,
+  readWordLexicon,
+  runWordDecode,
+  searchWords,
+  tuneWordSearch,
+} from './stages/word-decode';
 export type { Adam, AdamOptions, AdamSlot, AdamState, AdamStateData } from './training/adam';
 export { adamStateFromData, adamStateToData, createAdam, disposeAdamState } from './training/adam';
 export type { Checkpoint, CheckpointArray } from './training/checkpoint';

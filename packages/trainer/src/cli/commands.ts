@@ -5,6 +5,7 @@ import { type BackendRequest, selectBackend } from '../backend/select-backend';
 import { parseSpeedFactors } from '../data/speed-perturb-train';
 import { InputError, UsageError } from '../errors';
 import { readJson } from '../files';
+import type { DecodeResult } from '../stages/decode';
 import type { StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
 import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from '../training/training-options';
@@ -115,12 +116,55 @@ export async function runCommand(
       const lmWeight = num(v, 'lm-weight', 0.5, 0, 100);
       const writeLogits = v['write-logits'] === undefined ? undefined : str(v, 'write-logits');
       const maxUtts = v['max-utts'] === undefined ? undefined : int(v, 'max-utts', 0, 1);
+      const perLine = (r: DecodeResult) =>
+        `PER ${(r.per * 100).toFixed(2)}% (${r.errors} errors: ${r.substitutions} sub, ${r.deletions} del, ${r.insertions} ins, over ${r.refPhones} phones) on ${r.utterances} utterances; ${r.oov} OOV words`;
+      if (v['word-lm'] !== undefined) {
+        if (lm) throw new UsageError('--word-lm and --lm cannot be combined (--lm is a phone LM)');
+        const wordLm = existing(str(v, 'word-lm'), 'word-lm', 'file');
+        const wordBonus = num(v, 'word-bonus', 0, -100, 100);
+        const tuneDev = v['tune-dev'] === undefined ? undefined : existing(str(v, 'tune-dev'), 'tune-dev');
+        await selectBackend(backend);
+        const { runWordDecode } = await import('../stages/word-decode');
+        const r = await runWordDecode({
+          model,
+          data,
+          lexicon,
+          beam,
+          lmWeight,
+          writeLogits,
+          maxUtts,
+          wordLm,
+          wordLmWeight: lmWeight,
+          wordBonus,
+          wordBeam: beam > 0 ? beam : 16,
+          tuneDev,
+          tuningFile: tuneDev ? path.join(model, 'word-lm-tuning.json') : undefined,
+        });
+        const s = r.wordSearch;
+        emit(
+          { per: r.per, wer: r.wer, utterances: r.utterances, oov: r.oov, ...s },
+          `WER ${(r.wer * 100).toFixed(2)}% (${r.wordErrors} errors over ${r.refWords} words; LM weight ${s.lmWeight}, word bonus ${s.wordBonus}, beam ${s.beam}${r.tuning ? `, tuned on ${r.tuning.dev}: dev WER ${(r.tuning.wer * 100).toFixed(2)}%` : ''})\n${perLine(r)}`,
+        );
+        return 0;
+      }
+      if (v['word-bonus'] !== undefined || v['tune-dev'] !== undefined)
+        throw new UsageError('--word-bonus and --tune-dev need --word-lm');
       await selectBackend(backend);
       const { runDecode } = await import('../stages/decode');
       const r = await runDecode({ model, data, lexicon, beam, lm, lmWeight, writeLogits, maxUtts });
+      emit({ per: r.per, utterances: r.utterances, oov: r.oov }, perLine(r));
+      return 0;
+    }
+    case 'lm': {
+      const text = existing(str(v, 'text'), 'text', 'file');
+      const order = int(v, 'order', 3, 1, 10);
+      const out = str(v, 'out');
+      const dev = v['dev'] === undefined ? undefined : existing(str(v, 'dev'), 'dev', 'file');
+      const { buildWordLm } = await import('../stages/build-word-lm');
+      const r = await buildWordLm({ text, order, out, dev });
       emit(
-        { per: r.per, utterances: r.utterances, oov: r.oov },
-        `PER ${(r.per * 100).toFixed(2)}% (${r.errors} errors: ${r.substitutions} sub, ${r.deletions} del, ${r.insertions} ins, over ${r.refPhones} phones) on ${r.utterances} utterances; ${r.oov} OOV words`,
+        r,
+        `wrote ${r.out}: ${r.order}-gram from ${r.sentences} sentences (${r.ngrams.join(' / ')} n-grams)${r.devPerplexity === undefined ? '' : `; dev perplexity ${r.devPerplexity.toFixed(2)}`}`,
       );
       return 0;
     }

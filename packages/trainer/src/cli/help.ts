@@ -12,7 +12,9 @@ Commands:
   warmup     train uniformly sampled paths of the supernet with CTC
   search     alternate architecture steps (held-out batch) and weight steps (train batch)
   retrain    derive the argmax architecture (or take --arch) and train it from scratch
-  decode     greedy or prefix beam search to a PER report; --write-logits to a Kaldi ark
+  decode     greedy or prefix beam search to a PER report; --word-lm adds a word-LM search and
+             its WER; --write-logits to a Kaldi ark
+  lm         build a word n-gram LM (modified Kneser-Ney) from transcripts, as ARPA
   report     write the self-contained HTML report of a run directory
   prepare    write a speed-perturbed copy of a Kaldi data dir with audio (wav.scp)
   doctor     print the Node version, the selected backend and why, SIMD/threads, and which
@@ -88,7 +90,9 @@ ${TRAIN_COMMON}
   decode: `Usage: stnas decode --model DIR --data DIR [options]
 
 Decodes a Kaldi data dir (feats.scp, cmvn.scp, utt2spk and a word-level text mapped to phones
-through the lexicon) with the model's own feature pipeline and prints the phone error rate.
+through the lexicon) with the model's own feature pipeline and prints the phone error rate. With
+--word-lm it also searches the lexicon's words with that word n-gram LM and prints the word error
+rate against the transcripts above the PER.
 
   --model DIR          a trained model directory (model.json and weights.ckpt)
   --data DIR           the data dir to decode
@@ -98,7 +102,23 @@ through the lexicon) with the model's own feature pipeline and prints the phone 
   --lm-weight X        LM weight (default 0.5)
   --write-logits FILE  also write the log-softmax outputs as a Kaldi ark (-inf as -1e16)
   --max-utts N         decode only the first N utterances
-  --json               print { "per", "utterances", "oov" } as one line`,
+  --word-lm FILE       word n-gram LM in ARPA format (e.g. from 'stnas lm'): adds the word search;
+                       --beam is its beam (default 16) and --lm-weight its LM weight
+  --word-bonus Y       score added per word in the word search (default 0)
+  --tune-dev DIR       pick --lm-weight and --word-bonus by WER on this dev data dir (a grid of
+                       0.25..2 by -1..2), written to MODEL/word-lm-tuning.json
+  --json               print { "per", "utterances", "oov" } as one line; with --word-lm also
+                       "wer", "lmWeight", "wordBonus" and "beam"`,
+  lm: `Usage: stnas lm --text FILE --out FILE.arpa [--order N] [--dev FILE]
+
+Estimates a word n-gram LM with interpolated modified Kneser-Ney (as KenLM's lmplz) from a Kaldi
+text file (utterance id, then the words) and writes it in ARPA format.
+
+  --text FILE          training transcripts (e.g. data/train/text)
+  --order N            n-gram order (default 3)
+  --out FILE           the ARPA file to write
+  --dev FILE           also print the perplexity on this Kaldi text file
+  --json               print { "out", "order", "ngrams", "sentences", "devPerplexity" }`,
   report: `Usage: stnas report --out DIR
 
 Writes DIR/report.html: the derived architecture drawn as SVG, the architecture probabilities over

@@ -53,6 +53,11 @@ const OPTIONS = {
   lm: S,
   'lm-weight': S,
   'write-logits': S,
+  'word-lm': S,
+  'word-bonus': S,
+  'tune-dev': S,
+  text: S,
+  order: S,
   quick: { type: 'boolean', default: false },
   loss: S,
   'crf-lambda': S,
@@ -89,7 +94,20 @@ const ALLOWED: Record<string, string[]> = {
   warmup: [...TRAIN, 'min-epochs', 'min-loss-improve'],
   search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr'],
   retrain: [...TRAIN, 'arch', 'name', 'min-epochs', 'lr-floor'],
-  decode: ['model', 'data', 'lexicon', 'beam', 'lm', 'lm-weight', 'write-logits', 'max-utts'],
+  decode: [
+    'model',
+    'data',
+    'lexicon',
+    'beam',
+    'lm',
+    'lm-weight',
+    'write-logits',
+    'max-utts',
+    'word-lm',
+    'word-bonus',
+    'tune-dev',
+  ],
+  lm: ['text', 'order', 'out', 'dev'],
   report: ['out'],
   pipeline: [...TRAIN, 'test', 'estimator', 'held-out-ratio', 'arch-lr', 'min-epochs', 'beam'],
   demo: ['out', 'seed', 'quick'],
@@ -154,7 +172,7 @@ function reportError(err: unknown, io: CliIo): number {
   if (err instanceof BackendUnavailableError) return EXIT.backend;
   if (err instanceof InputError) return EXIT.input;
   const name = err instanceof Error ? err.name : '';
-  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError'].includes(name))
+  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError', 'ArpaFormatError', 'WordLmError'].includes(name))
     return EXIT.input;
   return EXIT.failure;
 }

@@ -31,6 +31,12 @@ export interface DecodeInputs {
   batchSize?: number;
   /** Caps the utterances decoded (quick runs). */
   maxUtts?: number;
+  /** Called with each batch's log-posteriors (e.g. to search them for words); must copy what it keeps. */
+  onLogProbs?: (
+    keys: readonly string[],
+    logProbs: { data: Float32Array; shape: [number, number, number] },
+    lengths: ArrayLike<number>,
+  ) => void;
 }
 
 /** What `stnas decode` reports. */
@@ -98,6 +104,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
           lengths: out.lengths,
         };
       });
+      i.onLogProbs?.(batch.keys, { data, shape }, lengths);
       const decoded =
         i.beam > 0
           ? prefixBeamSearch({ data, shape }, lengths, {
