@@ -1,6 +1,7 @@
 // Helpers shared by the trainer's tests (not exported from the package).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM } from '../../../test/system-tools';
 import type { CliIo } from './cli/io';
 
 /** The repository root, from this file's location. */
@@ -20,14 +21,11 @@ export function capture(): { io: CliIo; out: string[]; err: string[] } {
   };
 }
 
-/** Debian's Chromium, which the report tests drive through playwright-core. */
-export const CHROMIUM = '/usr/bin/chromium';
-
 /** Launches headless Chromium with the flags this closed-network machine needs. */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM.path,
     args: [
       '--headless',
       '--no-sandbox',

@@ -1,14 +1,13 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadDataDir } from '@stnas/data-wsj';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLITE, needs, skipWithout } from '../../../test/system-tools';
 import { makeFliteTest } from './flite-test';
 
 // flite is a Debian package (apt-get install flite; .ci/run installs it). Without it these tests are
-// reported as skipped on a developer machine, and fail under CI, where it must be present.
-const hasFlite = existsSync('/usr/bin/flite');
+// reported as skipped on a developer machine (scripts/test.sh says so), and fail under CI.
 let corpus: string;
 
 beforeAll(async () => {
@@ -23,7 +22,7 @@ afterAll(async () => {
   await rm(corpus, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasFlite && !process.env.CI)('makeFliteTest', () => {
+describe.skipIf(skipWithout(FLITE))(`makeFliteTest ${needs(FLITE, 'flite test-set')}`, () => {
   it('speaks each test sentence once, dealing them to the voices, as a loadable 40-dim data dir', async () => {
     const s = await makeFliteTest({ corpus, voices: ['slt', 'kal16'] });
     expect([s.utterances, s.speakers]).toEqual([3, 2]);

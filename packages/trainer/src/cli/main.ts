@@ -172,7 +172,15 @@ function reportError(err: unknown, io: CliIo): number {
   if (err instanceof BackendUnavailableError) return EXIT.backend;
   if (err instanceof InputError) return EXIT.input;
   const name = err instanceof Error ? err.name : '';
-  if (['KaldiFormatError', 'CheckpointError', 'ResumeError', 'DataDirError', 'CtcInputError', 'ArpaFormatError', 'WordLmError'].includes(name))
-    return EXIT.input;
+  const inputErrors = [
+    'KaldiFormatError',
+    'CheckpointError',
+    'ResumeError',
+    'DataDirError',
+    'CtcInputError',
+    'ArpaFormatError',
+    'WordLmError',
+  ];
+  if (inputErrors.includes(name)) return EXIT.input;
   return EXIT.failure;
 }
