@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installBlasKernels, uninstallBlasKernels } from '../packages/engine/src/blas-kernels';
 import { loadBlas } from '../packages/engine/src/blas-library';
-import { setupWasmBackend } from '../packages/trainer/src/backend/wasm-node';
+import { setupWasmBackend } from '../packages/engine/src/wasm-node';
 
 const blasLoad = loadBlas({ threads: 1 });
 

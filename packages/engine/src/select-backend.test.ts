@@ -1,6 +1,9 @@
+import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useBackend } from '../../../../test/backends';
+import { useBackend } from '../../../test/backends';
+import { hasBlasKernels } from './blas-kernels';
+import { formatEngineFacts } from './engine-facts';
 import { BackendUnavailableError, selectBackend } from './select-backend';
 
 describe('selectBackend', () => {
@@ -38,6 +41,50 @@ describe('selectBackend', () => {
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as Error).message).toMatch(/npm install @tensorflow\/tfjs-node/);
     expect((err as Error).message).not.toContain('\n');
+  });
+});
+
+describe('selectBackend and the BLAS', () => {
+  afterAll(() => useBackend('cpu'));
+
+  it.each(['wasm', 'cpu'] as const)(
+    '%s: BLAS on by default, named with its config and threads, and off on request',
+    async (backend) => {
+      const on = await selectBackend(backend);
+      expect(on.blasReason).toBeUndefined();
+      expect(on.blas?.library).toMatch(/blas|mkl|Accelerate/i);
+      expect(on.blas?.config.length).toBeGreaterThan(0);
+      expect(on.blas?.threads).toBe(backend === 'wasm' ? on.threads : os.availableParallelism());
+      expect(hasBlasKernels(backend)).toBe(true);
+      const blasLine = formatEngineFacts(on).find((l) => l.startsWith('blas'));
+      expect(blasLine).toContain(on.blas!.config);
+      const off = await selectBackend(backend, { blas: 'off' });
+      expect(off.blas).toBeUndefined();
+      expect(off.blasReason).toBe('BLAS turned off (--blas off)');
+      expect(hasBlasKernels(backend)).toBe(false);
+      expect(formatEngineFacts(off)).toContain('blas      none: BLAS turned off (--blas off)');
+    },
+  );
+
+  it('STNAS_BLAS=off and a bogus STNAS_BLAS path fall back to the stock kernels with one line', async () => {
+    const saved = process.env.STNAS_BLAS;
+    try {
+      process.env.STNAS_BLAS = 'off';
+      const off = await selectBackend('wasm');
+      expect(off.blasReason).toBe('BLAS turned off by STNAS_BLAS=off');
+      process.env.STNAS_BLAS = '/nonexistent/libopenblas.so.0';
+      const bogus = await selectBackend('wasm');
+      expect(bogus.backend).toBe('wasm');
+      expect(bogus.blas).toBeUndefined();
+      expect(bogus.blasReason).toMatch(/^STNAS_BLAS=\/nonexistent\/libopenblas.so.0 could not be used: /);
+      expect(bogus.blasReason).not.toContain('\n');
+      expect(hasBlasKernels('wasm')).toBe(false);
+      const y = tf.matMul(tf.ones([2, 3]), tf.ones([3, 2]));
+      expect(y).toBeAllclose([3, 3, 3, 3]);
+    } finally {
+      if (saved === undefined) delete process.env.STNAS_BLAS;
+      else process.env.STNAS_BLAS = saved;
+    }
   });
 });
 

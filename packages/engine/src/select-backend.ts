@@ -1,4 +1,6 @@
 import os from 'node:os';
+import { installBlasKernels, uninstallBlasKernels } from './blas-kernels';
+import { type BlasInfo, loadBlas } from './blas-library';
 import { setupWasmBackend } from './wasm-node';
 
 /** Backend names `selectBackend` accepts. */
@@ -30,6 +32,20 @@ export interface BackendSelection {
   attempts: BackendAttempt[];
   /** One sentence saying why this backend was chosen. */
   why: string;
+  /** The BLAS that runs the backend's GEMM and TDNN kernels, or undefined (see `blasReason`). */
+  blas?: BlasInfo;
+  /** One line saying why no BLAS runs, when none does. */
+  blasReason?: string;
+}
+
+/** Options for {@link selectBackend}. */
+export interface SelectOptions {
+  /**
+   * `auto` (default): route the wasm and cpu backends' float32 matMuls and the TDNN kernels
+   * through the machine's BLAS when one is found (`STNAS_BLAS=/path` picks the library,
+   * `STNAS_BLAS=off` turns it off); `off`: the backends' own kernels.
+   */
+  blas?: 'auto' | 'off';
 }
 
 /** Raised when an explicitly requested backend cannot be loaded; its message is one line. */
@@ -68,6 +84,27 @@ async function tryNative(pkg: (typeof NATIVE)[number]): Promise<BackendAttempt> 
   }
 }
 
+/** BLAS info without the functions, for reports. */
+function facts(b: BlasInfo): BlasInfo {
+  const { library, vendor, config, threads, note } = b;
+  return note ? { library, vendor, config, threads, note } : { library, vendor, config, threads };
+}
+
+/** Loads the BLAS (or not) and installs or removes its kernels for `backend`. */
+function setupBlas(
+  backend: 'wasm' | 'cpu',
+  threads: number,
+  options: SelectOptions,
+): Pick<BackendSelection, 'blas' | 'blasReason'> {
+  const load = loadBlas({ blas: options.blas ?? 'auto', threads });
+  if (!load.blas) {
+    uninstallBlasKernels(backend);
+    return { blasReason: load.reason };
+  }
+  installBlasKernels(backend, load.blas.sgemm);
+  return { blas: facts(load.blas) };
+}
+
 async function useCpu(): Promise<void> {
   await import('@tensorflow/tfjs-backend-cpu');
   const tf = await import('@tensorflow/tfjs-core');
@@ -79,8 +116,14 @@ async function useCpu(): Promise<void> {
  * Sets the TF.js backend and returns which one it set. `auto` tries tfjs-node-gpu, tfjs-node,
  * wasm, then cpu. The native packages are optional: they are loaded only when installed, and a
  * missing one is reported as one line in `attempts`, never thrown, unless it was asked for by name.
+ * On wasm and cpu the machine's BLAS (OpenBLAS, MKL, BLIS, Accelerate) runs the float32 matMuls
+ * and the TDNN kernels unless `options.blas` is `off`; a missing or broken library only sets
+ * `blasReason`.
  */
-export async function selectBackend(name: BackendRequest = 'auto'): Promise<BackendSelection> {
+export async function selectBackend(
+  name: BackendRequest = 'auto',
+  options: SelectOptions = {},
+): Promise<BackendSelection> {
   // Gradients for every TF.js op: tfjs-core registers none in Node; the union package does.
   await import('@tensorflow/tfjs');
   const tf = await import('@tensorflow/tfjs-core');
@@ -102,6 +145,7 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
           threads: cores,
           attempts,
           why: `${pkg} is installed, and native TensorFlow is the fastest engine available`,
+          blasReason: 'native TensorFlow runs its own GEMM',
         };
       }
     }
@@ -117,6 +161,8 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
     try {
       const info = await setupWasmBackend();
       attempts.push({ package: '@tensorflow/tfjs-backend-wasm', ok: true });
+      // The BLAS gets as many threads as XNNPACK: the two never run at the same time.
+      const blas = setupBlas('wasm', info.threads, options);
       return {
         backend: 'wasm',
         package: '@tensorflow/tfjs-backend-wasm',
@@ -129,6 +175,7 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
             ? 'requested with --backend wasm'
             : 'no native TensorFlow package is installed; wasm (XNNPACK) is the fastest CPU engine left') +
           (info.note ? `; ${info.note}` : ''),
+        ...blas,
       };
     } catch (err) {
       const reason = `@tensorflow/tfjs-backend-wasm failed to start: ${firstLine(err)}`;
@@ -139,6 +186,7 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
 
   await useCpu();
   attempts.push({ package: '@tensorflow/tfjs-backend-cpu', ok: true });
+  const blas = setupBlas('cpu', cores, options);
   return {
     backend: 'cpu',
     package: '@tensorflow/tfjs-backend-cpu',
@@ -147,5 +195,6 @@ export async function selectBackend(name: BackendRequest = 'auto'): Promise<Back
     threads: 1,
     attempts,
     why: name === 'cpu' ? 'requested with --backend cpu' : 'no faster backend could be loaded',
+    ...blas,
   };
 }

@@ -10,7 +10,7 @@ import { setupWasmBackend, type WasmInfo } from './wasm-node';
 import { wasmThreadsProblem, writeWorkerScript } from './wasm-threads';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../../../..');
+const root = path.resolve(here, '../../..');
 const wasmNode = path.join(here, 'wasm-node.ts');
 // The child runs from the repo root, where tfjs-core is not a direct dependency: pass its path.
 const tfCore = createRequire(import.meta.url).resolve('@tensorflow/tfjs-core');

@@ -67,7 +67,7 @@ export function writeWorkerScript(dir = os.tmpdir()): string {
     throw new Error(`${path.join(out, WORKER)} exports no wasmWorkerContents`);
   const content = [
     '"use strict";',
-    '// Written by @stnas/trainer: tfjs-backend-wasm posts its glue as a Blob that Node cannot',
+    '// Written by @stnas/engine: tfjs-backend-wasm posts its glue as a Blob that Node cannot',
     '// import, so every object URL in this worker resolves to the package glue file instead.',
     `URL.createObjectURL = function () { return ${JSON.stringify(glue)}; };`,
     'URL.revokeObjectURL = function () {};',

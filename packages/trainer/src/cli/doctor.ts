@@ -1,4 +1,10 @@
-import { type BackendRequest, type BackendSelection, selectBackend } from '../backend/select-backend';
+import {
+  type BackendRequest,
+  type BackendSelection,
+  formatEngineFacts,
+  missingBackends,
+  selectBackend,
+} from '@stnas/engine';
 
 /** What `stnas doctor` found about this machine. */
 export interface DoctorReport {
@@ -8,37 +14,31 @@ export interface DoctorReport {
   platform: string;
   /** Logical cores. */
   cores: number;
-  /** The backend chosen and why. */
+  /** The backend chosen and why, with the BLAS it uses. */
   selection: BackendSelection;
   /** Optional backend packages that are not installed, with how to install them. */
   missing: string[];
 }
 
 /** Selects a backend as training would and reports what was found. */
-export async function runDoctor(backend: BackendRequest = 'auto'): Promise<DoctorReport> {
+export async function runDoctor(
+  backend: BackendRequest = 'auto',
+  blas: 'auto' | 'off' = 'auto',
+): Promise<DoctorReport> {
   const os = await import('node:os');
-  const selection = await selectBackend(backend);
-  const missing = selection.attempts.filter((a) => !a.ok && a.reason).map((a) => a.reason!);
+  const selection = await selectBackend(backend, { blas });
   return {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cores: os.availableParallelism(),
     selection,
-    missing,
+    missing: missingBackends(selection),
   };
 }
 
 /** Formats a doctor report as the lines `stnas doctor` prints. */
 export function formatDoctor(r: DoctorReport): string {
-  const s = r.selection;
-  const lines = [
-    `node      ${r.node} (${r.platform}, ${r.cores} cores)`,
-    `backend   ${s.backend} via ${s.package}${s.gpu ? ' (GPU)' : ''}`,
-    `why       ${s.why}`,
-    `simd      ${s.simd ? 'yes' : 'no'}`,
-    `threads   ${s.threads}`,
-  ];
-  if (r.missing.length === 0) lines.push('optional  all optional backends are installed');
-  for (const m of r.missing) lines.push(`optional  ${m}`);
-  return lines.join('\n');
+  return [`node      ${r.node} (${r.platform}, ${r.cores} cores)`, ...formatEngineFacts(r.selection)].join(
+    '\n',
+  );
 }

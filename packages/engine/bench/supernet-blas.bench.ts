@@ -1,0 +1,147 @@
+// The 640-unit ST-NAS supernet's warmup, weight and architecture steps on wasm (XNNPACK) and
+// wasm+BLAS (this package's cblas_sgemm kernels) in one process, alternating by round, against
+// PyTorch on the same 2 cores (search-space/bench/torch_stnas_step.py) run before and after ours.
+// STNAS_BENCH_DIM (default 640), STNAS_BENCH_STEPS (default 3), STNAS_BENCH_PROFILE=1 adds a
+// per-kernel profile of each wasm+BLAS step.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadAverage, markdownTable, median, record } from '../../../bench/report';
+import { buildSupernet, WSJ_STNAS_CONFIG } from '../../search-space/src/index';
+import { createEstimator, createRng } from '../../st-estimator/src/index';
+import { installBlasKernels, uninstallBlasKernels } from '../src/blas-kernels';
+import { loadBlas } from '../src/blas-library';
+import { setupWasmBackend } from '../src/wasm-node';
+
+const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
+const steps = Number(process.env.STNAS_BENCH_STEPS ?? 3);
+const [batch, frames] = [16, 300];
+const script = fileURLToPath(new URL('../../search-space/bench/torch_stnas_step.py', import.meta.url));
+
+function torch(): Record<string, number> | string {
+  if (!existsSync('/usr/bin/python3') || !existsSync(script)) return 'torch not installed';
+  try {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [script, '--dim', String(dim), '--steps', String(steps), '--threads', '2'],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const res: Record<string, number> = {};
+    for (const line of out.trim().split('\n')) {
+      const j = JSON.parse(line) as { step: string; frames_per_s: number };
+      res[j.step] = j.frames_per_s;
+    }
+    return res;
+  } catch (e) {
+    return `torch failed: ${String(e).split('\n')[0]}`;
+  }
+}
+
+const load0 = loadAverage();
+const torchBefore = torch();
+const info = await setupWasmBackend();
+const blasLoad = loadBlas({ threads: info.threads });
+if (!blasLoad.blas) throw new Error(`no BLAS: ${blasLoad.reason}`);
+const blas = blasLoad.blas;
+const config = {
+  ...WSJ_STNAS_CONFIG,
+  net_configs: { ...WSJ_STNAS_CONFIG.net_configs, odims: [dim], idim_sub: dim, odim_sub: dim },
+};
+const net = buildSupernet(config);
+const x = tf.randomNormal([batch, frames, 120]) as tf.Tensor3D;
+const lengths = new Array(batch).fill(frames);
+const rng = createRng(0);
+const st = createEstimator('st');
+const optW = tf.train.adam(1e-3);
+const optA = tf.train.adam(5e-3);
+type Mode = 'warmup' | 'train' | 'search';
+const loss = (mode: Mode) => () =>
+  tf.mean(
+    tf.square(tf.logSoftmax(net.apply(x, lengths, { mode, rng, estimator: st, training: true }).logits)),
+  ) as tf.Scalar;
+const step = (mode: Mode) => {
+  const vars = mode === 'search' ? net.archVariables() : net.weightVariables();
+  const { value, grads } = tf.variableGrads(loss(mode), vars);
+  const full: Record<string, tf.Tensor> = {};
+  for (const v of vars) full[v.name] = grads[v.name] ?? tf.zerosLike(v);
+  (mode === 'search' ? optA : optW).applyGradients(full as Record<string, tf.Variable>);
+  value.dataSync();
+  tf.dispose([value, ...Object.values(full)]);
+};
+const kinds = [
+  ['warmup', 'warmup'],
+  ['weight', 'train'],
+  ['arch', 'search'],
+] as const;
+const engines = ['wasm', 'wasm+BLAS'] as const;
+const times: Record<string, number[]> = {};
+const use = (engine: (typeof engines)[number]) =>
+  engine === 'wasm' ? uninstallBlasKernels('wasm') : installBlasKernels('wasm', blas.sgemm);
+// One untimed step of each kind per engine, then rounds alternating the engines.
+for (const engine of engines) {
+  use(engine);
+  for (const [, mode] of kinds) step(mode);
+}
+for (let r = 0; r < steps; r++) {
+  for (const engine of r % 2 ? [...engines].reverse() : engines) {
+    use(engine);
+    for (const [kind, mode] of kinds) {
+      const t0 = performance.now();
+      step(mode);
+      (times[`${engine}/${kind}`] ??= []).push(performance.now() - t0);
+    }
+  }
+}
+const torchAfter = torch();
+const profiles: string[] = [];
+if (process.env.STNAS_BENCH_PROFILE) {
+  use('wasm+BLAS');
+  for (const [kind, mode] of kinds) {
+    const byKernel = new Map<string, number>();
+    const p = await tf.profile(() => step(mode));
+    for (const k of p.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+    const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+    const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    profiles.push(
+      `${kind}: ${top.map(([k, ms]) => `${k} ${Math.round(ms)} ms (${Math.round((100 * ms) / total)}%)`).join(', ')}`,
+    );
+  }
+}
+const fps = (ms: number[]) => (batch * frames) / (median(ms) / 1000);
+const torchRuns = [torchBefore, torchAfter].filter((r): r is Record<string, number> => typeof r !== 'string');
+const rows = kinds.map(([kind]) => {
+  const w = fps(times[`wasm/${kind}`]!);
+  const b = fps(times[`wasm+BLAS/${kind}`]!);
+  const t = torchRuns.length ? median(torchRuns.map((r) => r[kind]!)) : undefined;
+  return [
+    kind,
+    Math.round(w),
+    Math.round(b),
+    (b / w).toFixed(2),
+    t ? Math.round(t) : String(torchBefore),
+    t ? (w / t).toFixed(2) : '-',
+    t ? (b / t).toFixed(2) : '-',
+  ];
+});
+record(
+  'engine: 640-unit supernet step, wasm+BLAS vs wasm vs PyTorch',
+  markdownTable(
+    [
+      'step',
+      'wasm frames/s',
+      'wasm+BLAS frames/s',
+      'BLAS / wasm',
+      'PyTorch frames/s',
+      'wasm / PyTorch',
+      'wasm+BLAS / PyTorch',
+    ],
+    rows,
+  ),
+  `MFRNet of 6 blocks x 4 TDNN candidates (${dim} units), batch ${batch} x ${frames} frames, Adam, stand-in loss (mean square of the log-softmax; PyTorch's is CTC). Medians of ${steps} steps per engine, the two engines alternating by round in one process; load average ${load0} at start, ${loadAverage()} at the end. wasm SIMD ${info.simd}, ${info.threads} thread(s); BLAS ${blas.library} (${blas.config}), ${blas.threads} thread(s)${blas.note ? `, ${blas.note}` : ''}. PyTorch ${torchRuns.length ? 'median of the runs before and after ours' : String(torchBefore)}, 2 threads.${profiles.length ? `\n\nwasm+BLAS kernel time (tf.profile, top 8): ${profiles.join('; ')}` : ''}`,
+);
+net.dispose();
