@@ -12,4 +12,4 @@ export class InputError extends Error {
 }
 
 /** Exit codes of the `stnas` command. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, backend: 3, input: 4 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, backend: 3, input: 4, queue: 5 } as const;

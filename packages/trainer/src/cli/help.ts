@@ -17,6 +17,9 @@ Commands:
   lm         build a word n-gram LM (modified Kneser-Ney) from transcripts, as ARPA
   report     write the self-contained HTML report of a run directory
   prepare    write a speed-perturbed copy of a Kaldi data dir with audio (wav.scp)
+  experiment multi-seed searches beside random and hand-designed architectures, with bootstrap
+             confidence intervals, on a local pool of processes or on BullMQ workers
+  worker     run experiment jobs from a Redis queue (BullMQ), on any machine that sees DIR
   doctor     print the Node version, the selected backend and why, SIMD/threads, and which
              optional backends are missing
 
@@ -27,7 +30,7 @@ Global options (before or after the command):
   -h, --help                           this help
 
 Run 'stnas <command> --help' for a command's options. Exit codes: 0 success, 1 failure,
-2 bad arguments, 3 backend unavailable, 4 missing or malformed input.`;
+2 bad arguments, 3 backend unavailable, 4 missing or malformed input, 5 Redis unreachable.`;
 
 const TRAIN_COMMON = `  --config FILE        supernet config in the reference's JSON format (candidate, net, net_configs)
   --data DIR           Kaldi training data dir (feats.scp, cmvn.scp, utt2spk, text)
@@ -54,6 +57,11 @@ const TRAIN_COMMON = `  --config FILE        supernet config in the reference's 
   --speed-perturb F,F  speed-perturb the training data dir (needs its wav.scp) into OUT/data first,
                        e.g. 0.9,1.0,1.1`;
 
+const DECISION = `  --stable-epochs N    the search stops once the argmax of every node has not changed for N
+                       epochs (default 2) ...
+  --decision-threshold X  ... and every node's largest p is at least X (default 0.6); a search
+                       that ends with a node below X prints the "did not decide" warning`;
+
 /** Per-command help. */
 export const COMMAND_HELP: Record<string, string> = {
   warmup: `Usage: stnas warmup --config FILE --data DIR --dev DIR --out DIR [options]
@@ -69,13 +77,18 @@ ${TRAIN_COMMON}
 
 Starts from OUT/warmup/best.ckpt. Moves --held-out-ratio of the training set into a held-out split;
 each step takes an architecture step on a held-out batch (sample from p, estimator gradient, Adam
-on the logits only) and a weight step on a train batch (one path sampled from p). Logs p for every
-node at every step to OUT/search/steps.jsonl and writes OUT/search/architecture.json.
+on the logits only) and a weight step on a train batch (one path sampled from p). Logs p and its
+entropy for every node at every step to OUT/search/steps.jsonl ({ "step", "p", "h" }), each node's
+largest p and entropy at every epoch's end, and writes OUT/search/architecture.json. Stops when the
+decision is stable (below), at --max-epochs, or when the dev loss stops improving (the reference's
+rule); the architecture is the argmax of p at the end. When some node ends with its largest p below
+--decision-threshold, prints "warning: the search did not decide: ..." naming those nodes.
 
 ${TRAIN_COMMON}
   --estimator NAME     st|gdas|snas|darts|spos (default st)
   --held-out-ratio X   fraction of train moved to the held-out split (default 0.1)
-  --arch-lr X          Adam learning rate of the architecture logits (default 5e-3)`,
+  --arch-lr X          Adam learning rate of the architecture logits (default 5e-3)
+${DECISION}`,
   retrain: `Usage: stnas retrain --config FILE --data DIR --dev DIR --out DIR [options]
 
 Builds the derived architecture (OUT/search/architecture.json, or --arch) from scratch and trains
@@ -130,17 +143,24 @@ Runs warmup, search, retrain, decode of --test and report in OUT; a rerun resume
 ${TRAIN_COMMON}
   --test DIR           Kaldi test data dir decoded at the end
   --estimator NAME     st|gdas|snas|darts|spos (default st)
-  --held-out-ratio X   (default 0.1)`,
-  demo: `Usage: stnas demo [--out DIR] [--json] [--seed N] [--quick]
+  --held-out-ratio X   (default 0.1)
+  --search-epochs N    cap on the search's epochs (default --max-epochs)
+${DECISION}`,
+  demo: `Usage: stnas demo [--out DIR] [--json] [--seed N] [--quick] [search options]
 
 The whole pipeline on the bundled corpus with a small search space (under 15 minutes on 2 CPU
-cores), then the searched architecture retrained beside two human-designed baselines retrained the
-same way (the smallest candidate everywhere, and the largest), with parameters and test PER.
-With --json the last line is { "results": [...], "model": "<dir>" }.
+cores), then the searched architecture retrained beside two human-designed baselines (the smallest
+candidate everywhere, and the largest) and one architecture drawn at random from the space (seeded
+by --seed), all retrained the same way, with parameters and test PER. A model whose architecture
+equals an earlier row's is not retrained: its row reads "same as searched" (or the row it repeats).
+Prints "warning: the search did not decide: ..." when some node ends below --decision-threshold.
+With --json the last line is { "results": [...], "model": "<dir>", "architectureProbs": [[...]] }.
 
   --out DIR            run directory (default ./stnas-demo); a rerun resumes
   --quick              a few steps per stage (a smoke test, not a result)
-  --seed N             (default 0)`,
+  --seed N             (default 0)
+  --search-epochs N    cap on the search's epochs (default: the demo's plan)
+${DECISION}`,
   prepare: `Usage: stnas prepare --data DIR --speed-perturb 0.9,1.0,1.1 --out DIR2
 
 Writes DIR2, a copy of the Kaldi data dir DIR (wav.scp of WAV files, utt2spk, text, an fbank.conf
@@ -151,6 +171,34 @@ then make_fbank.sh and compute_cmvn_stats.sh: ids sp0.9-<utt>, features, per-spe
   --speed-perturb F,F  speed factors (1.0 keeps the original ids)
   --out DIR2           output data dir (appears only when complete)
   --seed N             dither seed (default 0)`,
+  experiment: `Usage: stnas experiment --plan plan.json --out DIR [--jobs N] [--queue redis://...] [--json]
+
+Runs a plan (see docs/experiments.md): a warmup per search seed, a search per seed and estimator,
+a retrain of every searched, random and baseline architecture per retrain seed (identical
+architectures once per seed), and a decode of the test set per retrain; each job in DIR/jobs/<id>,
+resuming from its checkpoint. A rerun repeats no finished job. Then writes DIR/results.json (groups
+with mean and sd of test PER, paired bootstrap CIs of searched against each group) and
+DIR/report.html.
+
+  --plan FILE          the plan (paths resolve against its folder; data defaults to the bundled corpus)
+  --out DIR            experiment directory
+  --jobs N             local pool size (default: cores / the plan's threadsPerJob)
+  --queue URL          redis://[:password@]host:port[/db] or rediss://...: enqueue a BullMQ flow for
+                       'stnas worker' processes instead of running a local pool (exit 5 when Redis
+                       cannot be reached)`,
+  worker: `Usage: stnas worker --queue redis://host:port [--concurrency 1] [--stalled-ms 30000]
+
+Runs experiment jobs from the queue, each as a child process in the experiment's directory, which
+must be visible at the same path on every machine. A job whose worker died goes to another worker
+after --stalled-ms and resumes from its checkpoint. Stops on SIGINT or SIGTERM. Exit 5 when Redis
+cannot be reached.
+
+  --queue URL          redis:// or rediss:// URL (the password is never printed)
+  --concurrency N      jobs at once (default 1; one worker per GPU)
+  --stalled-ms MS      BullMQ lock duration and stalled-job check interval (default 30000)`,
+  'experiment-job': `Usage: stnas experiment-job --out DIR --id ID
+
+Internal: runs one job of an experiment in this process (what the pool and the workers start).`,
   doctor: `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--json]
 
 Selects a compute backend exactly as training would and prints what it found. Exits 0 when a

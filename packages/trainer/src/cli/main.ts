@@ -45,6 +45,9 @@ const OPTIONS = {
   estimator: S,
   'held-out-ratio': S,
   'arch-lr': S,
+  'stable-epochs': S,
+  'decision-threshold': S,
+  'search-epochs': S,
   arch: S,
   name: S,
   'lr-floor': S,
@@ -59,6 +62,12 @@ const OPTIONS = {
   text: S,
   order: S,
   quick: { type: 'boolean', default: false },
+  plan: S,
+  jobs: S,
+  queue: S,
+  concurrency: S,
+  'stalled-ms': S,
+  id: S,
   loss: S,
   'crf-lambda': S,
   'crf-order': S,
@@ -92,7 +101,7 @@ const TRAIN = [
 const ALLOWED: Record<string, string[]> = {
   doctor: [],
   warmup: [...TRAIN, 'min-epochs', 'min-loss-improve'],
-  search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr'],
+  search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr', 'stable-epochs', 'decision-threshold'],
   retrain: [...TRAIN, 'arch', 'name', 'min-epochs', 'lr-floor'],
   decode: [
     'model',
@@ -109,9 +118,23 @@ const ALLOWED: Record<string, string[]> = {
   ],
   lm: ['text', 'order', 'out', 'dev'],
   report: ['out'],
-  pipeline: [...TRAIN, 'test', 'estimator', 'held-out-ratio', 'arch-lr', 'min-epochs', 'beam'],
-  demo: ['out', 'seed', 'quick'],
+  pipeline: [
+    ...TRAIN,
+    'test',
+    'estimator',
+    'held-out-ratio',
+    'arch-lr',
+    'min-epochs',
+    'beam',
+    'stable-epochs',
+    'decision-threshold',
+    'search-epochs',
+  ],
+  demo: ['out', 'seed', 'quick', 'stable-epochs', 'decision-threshold', 'search-epochs'],
   prepare: ['data', 'out', 'speed-perturb', 'seed'],
+  experiment: ['plan', 'out', 'jobs', 'queue'],
+  worker: ['queue', 'concurrency', 'stalled-ms'],
+  'experiment-job': ['out', 'id'],
 };
 
 /** Runs the `stnas` command line with `argv` (without node and script); resolves to the exit code. */
@@ -153,6 +176,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         io.out(values.json ? JSON.stringify(report) : formatDoctor(report));
         return EXIT.ok;
       }
+      case 'experiment':
+      case 'worker':
+      case 'experiment-job': {
+        const { runExperimentCommand } = await import('./experiment-commands');
+        return await runExperimentCommand(command, v, backend, io);
+      }
       default: {
         const { runCommand } = await import('./commands');
         return await runCommand(command, v, backend, io);
@@ -172,6 +201,7 @@ function reportError(err: unknown, io: CliIo): number {
   if (err instanceof BackendUnavailableError) return EXIT.backend;
   if (err instanceof InputError) return EXIT.input;
   const name = err instanceof Error ? err.name : '';
+  if (name === 'QueueUnavailableError') return EXIT.queue;
   const inputErrors = [
     'KaldiFormatError',
     'CheckpointError',

@@ -4,8 +4,8 @@ import { errorRate, greedyDecode, loadArpa, prefixBeamSearch } from '@stnas/ctc'
 import { type ArkEntry, writeArk } from '@stnas/data-wsj';
 import { buildModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadDataSet, makeBatches } from '../data/data-set';
 import { readLexicon, readUnits } from '../data/lang';
+import { openStageSet } from '../data/stage-set';
 import { InputError } from '../errors';
 import { readJson } from '../files';
 import { readCheckpoint } from '../training/checkpoint';
@@ -51,6 +51,8 @@ export interface DecodeResult {
   deletions: number;
   insertions: number;
   refPhones: number;
+  /** Errors and reference phones of every utterance, in data-dir order (for paired bootstraps). */
+  perUtterance: { key: string; errors: number; refPhones: number }[];
 }
 
 /** Reads a model directory's manifest, checking that its files exist. */
@@ -77,8 +79,15 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
   const lexicon = readLexicon(i.lexicon ?? path.join(i.model, m.lexicon));
   const lm = i.lm ? await loadArpa(i.lm) : undefined;
   if (lm && i.beam === 0) throw new InputError('--lm needs beam search: give --beam N (N >= 1)');
-  const set = await loadDataSet(i.data, { lexicon, units, pipeline: m.pipeline, maxUtts: i.maxUtts });
+  const set = await openStageSet(i.data, {
+    lexicon,
+    units,
+    pipeline: m.pipeline,
+    maxUtts: i.maxUtts,
+    batching: { batchSize: i.batchSize ?? 16, batchFrames: i.batchFrames, shuffle: false },
+  });
   if (set.dim !== m.config.net_configs.idim) {
+    await set.close();
     throw new InputError(
       `${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`,
     );
@@ -89,8 +98,9 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     assignVariables(weights, readCheckpoint(weights).arrays, modelVariables(model));
     const refs: Int32Array[] = [];
     const hyps: number[][] = [];
+    const keys: string[] = [];
     const logits: ArkEntry[] = [];
-    for (const batch of makeBatches(set.utts, set.dim, i.batchSize ?? 16)) {
+    for await (const batch of set.batches(0)) {
       const { data, shape, lengths } = tf.tidy(() => {
         const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
           mode: 'eval',
@@ -116,6 +126,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
             }).map((n) => n[0]?.tokens ?? [])
           : greedyDecode({ data, shape }, lengths);
       refs.push(...batch.labels);
+      keys.push(...batch.keys);
       hyps.push(...decoded);
       if (i.writeLogits) {
         const [, T, C] = shape;
@@ -134,16 +145,21 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const e = errorRate(refs, hyps);
     return {
       per: e.rate,
-      utterances: set.utts.length,
+      utterances: set.dataset.utts.length,
       oov: set.oov,
       errors: e.errors,
       substitutions: e.substitutions,
       deletions: e.deletions,
       insertions: e.insertions,
       refPhones: e.refLength,
+      perUtterance: keys.map((key, u) => {
+        const one = errorRate([refs[u]!], [hyps[u]!]);
+        return { key, errors: one.errors, refPhones: one.refLength };
+      }),
     };
   } finally {
     model.dispose();
+    await set.close();
   }
 }
 

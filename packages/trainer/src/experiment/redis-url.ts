@@ -1,0 +1,85 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { UsageError } from '../errors';
+
+/** Redis could not be reached or refused the credentials: one line, exit code 5. */
+export class QueueUnavailableError extends Error {
+  override name = 'QueueUnavailableError';
+}
+
+/** A parsed `--queue` URL: the connection options and a printable form without the password. */
+export interface QueueTarget {
+  connection: RedisOptions;
+  /** The URL with any password replaced by `***`. */
+  display: string;
+}
+
+/**
+ * Parses `redis://[user][:password@]host[:port][/db]` or `rediss://...` (TLS). The password never
+ * appears in `display` or in any error.
+ */
+export function parseQueueUrl(url: string): QueueTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${redact(url)}"`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new UsageError(`--queue must be a redis:// or rediss:// URL, got "${redact(url)}"`);
+  const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0)
+    throw new UsageError(`--queue: the database number must be an integer, got "${u.pathname.slice(1)}"`);
+  const connection: RedisOptions = {
+    host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    port: u.port ? Number(u.port) : 6379,
+    db,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // BullMQ workers block on Redis; they need unlimited retries per request.
+    maxRetriesPerRequest: null,
+  };
+  return { connection, display: redact(url) };
+}
+
+/** The URL with the password (anything between `:` and `@` after the scheme) replaced by `***`. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+}
+
+/**
+ * Connects once, without retrying, and pings: an unreachable server or refused credentials become a
+ * QueueUnavailableError (one line, no password), rather than the endless reconnects ioredis does
+ * by default.
+ */
+export async function probeQueue(t: QueueTarget, timeoutMs = 5000): Promise<void> {
+  const client = new Redis({
+    ...t.connection,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+  });
+  let first = '';
+  client.on('error', (err: Error) => {
+    first ||= err.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    // The 'error' event says why (ECONNREFUSED, WRONGPASS); the rejection only that the connection closed.
+    const msg = (first || (err as Error).message).split('\n')[0]!;
+    const why = /WRONGPASS|NOAUTH|invalid username-password/i.test(msg)
+      ? `authentication failed (${msg})`
+      : msg;
+    throw new QueueUnavailableError(`cannot reach Redis at ${t.display}: ${why}`);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A new ioredis client for BullMQ (each Queue, Worker and FlowProducer gets its own). */
+export function redisClient(t: QueueTarget): Redis {
+  return new Redis(t.connection);
+}
