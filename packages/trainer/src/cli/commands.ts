@@ -5,6 +5,7 @@ import { type BackendRequest, selectBackend } from '../backend/select-backend';
 import { parseSpeedFactors } from '../data/speed-perturb-train';
 import { InputError, UsageError } from '../errors';
 import { readJson } from '../files';
+import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
 import type { DecodeResult } from '../stages/decode';
 import type { StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
@@ -89,6 +90,19 @@ function readConfig(file: string): StnasConfig {
 }
 
 const ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
+
+/** The search's stop rule from --stable-epochs and --decision-threshold. */
+function decisionRule(v: OptionValues): DecisionRule {
+  return {
+    stableEpochs: int(v, 'stable-epochs', DEFAULT_DECISION_RULE.stableEpochs, 0, 1000),
+    threshold: num(v, 'decision-threshold', DEFAULT_DECISION_RULE.threshold, 0, 1),
+  };
+}
+
+/** Prints the search's "did not decide" warning, once, on stderr. */
+function warnUndecided(io: CliIo, warning: string | undefined): void {
+  if (warning) io.err(`warning: ${warning}`);
+}
 
 /** Runs a training, decoding or report command after the CLI parsed its options; returns the exit code. */
 export async function runCommand(
@@ -194,16 +208,23 @@ export async function runCommand(
       const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
-      const s = { ...i, estimator, heldOutRatio, archLr };
+      const s = { ...i, estimator, heldOutRatio, archLr, decision: decisionRule(v) };
       await selectBackend(backend);
       const { pinConfig } = await import('../stages/pipeline');
       pinConfig(i.out, s.config);
       const { runSearch } = await import('../stages/search');
       const r = await runSearch(s);
       const ops = r.derived?.ops ?? [];
+      warnUndecided(io, r.derived?.warning);
       emit(
-        { stage: 'search', architecture: ops, probs: r.derived?.probs ?? [] },
-        `search done: ${ops.join(' ')}`,
+        {
+          stage: 'search',
+          architecture: ops,
+          probs: r.derived?.probs ?? [],
+          entropy: r.derived?.entropy ?? [],
+          stopReason: r.derived?.stopReason,
+        },
+        `search done: ${ops.join(' ')} (${r.derived?.stopReason ?? 'paused'})`,
       );
       return 0;
     }
@@ -242,6 +263,7 @@ export async function runCommand(
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const beam = int(v, 'beam', 0, 0, 10000);
+      const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
       const p = {
         ...i,
         test,
@@ -253,10 +275,13 @@ export async function runCommand(
         retrainMinEpochs: minEpochs,
         lrFloor: 1e-5,
         beam,
+        decision: decisionRule(v),
+        epochs: { search: searchEpochs },
       };
       await selectBackend(backend);
       const { runPipeline } = await import('../stages/pipeline');
       const r = await runPipeline(p);
+      warnUndecided(io, r.warning);
       emit(
         {
           results: [
@@ -291,6 +316,8 @@ export async function runCommand(
       const out = str(v, 'out', 'stnas-demo');
       const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
       const quick = v['quick'] === true;
+      const decision = decisionRule(v);
+      const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
       const { corpusDir } = await import('../data/corpus-dir');
       const corpus = corpusDir();
       const sel = await selectBackend(backend);
@@ -301,12 +328,18 @@ export async function runCommand(
         out,
         seed,
         quick,
+        decision,
+        searchEpochs,
         progress: progressSink(io),
         log: (l) => io.err(l),
       });
+      warnUndecided(io, r.warning);
       io.out(r.table);
       io.out(`report: ${r.report}`);
-      if (json) io.out(JSON.stringify({ results: r.results, model: r.model }));
+      if (json)
+        io.out(
+          JSON.stringify({ results: r.results, model: r.model, architectureProbs: r.architectureProbs }),
+        );
       return 0;
     }
     default:

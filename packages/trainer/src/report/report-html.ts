@@ -1,6 +1,9 @@
 // The run report: one self-contained HTML file (no scripts, fonts or images fetched), with inline
-// SVG for the derived architecture, the architecture probabilities over the search, the loss curves
-// and the results table.
+// SVG for the derived architecture, the architecture probabilities and their entropy over the
+// search, one loss chart per stage and the results table.
+
+import { entropy } from '../search-health/node-entropy';
+import { axisTicks } from './chart-ticks';
 
 /** The derived architecture to draw: one chosen op per node, in order. */
 export interface ArchitectureDrawing {
@@ -18,13 +21,15 @@ export interface ArchitectureDrawing {
 export interface ArchProbHistory {
   /** The step number of each sample. */
   steps: number[];
-  /** Per node: candidate names and `probs[sample][candidate]`. */
-  nodes: { candidates: string[]; probs: number[][] }[];
+  /** Per node: candidate names, `probs[sample][candidate]` and the entropy of p (nats) per sample. */
+  nodes: { candidates: string[]; probs: number[][]; entropy?: number[] }[];
 }
 
 /** One loss curve (a stage's train or dev loss per epoch). */
 export interface LossCurve {
   name: string;
+  /** The stage it belongs to (one chart per stage); default: the name's first word. */
+  stage?: string;
   points: { x: number; y: number }[];
 }
 
@@ -34,6 +39,8 @@ export interface ResultRow {
   architecture: string;
   params: number;
   testPer: number;
+  /** Set when this row is an earlier row's model (same architecture, not trained twice): its name. */
+  sameAs?: string;
 }
 
 /** Everything the report shows; absent parts are left out with a note. */
@@ -45,6 +52,8 @@ export interface ReportData {
   archProbs?: ArchProbHistory;
   curves?: LossCurve[];
   results?: ResultRow[];
+  /** Shown at the top, e.g. "the search did not decide: ...". */
+  warnings?: string[];
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -100,7 +109,16 @@ interface Series {
 export function lineChartSvg(
   id: string,
   series: Series[],
-  o: { width?: number; height?: number; yMin?: number; yMax?: number; title?: string; xLabel?: string } = {},
+  o: {
+    width?: number;
+    height?: number;
+    yMin?: number;
+    yMax?: number;
+    title?: string;
+    xLabel?: string;
+    /** The x axis counts (steps, epochs): integer ticks only. */
+    integerX?: boolean;
+  } = {},
 ): string {
   const W = o.width ?? 420;
   const H = o.height ?? 220;
@@ -118,20 +136,25 @@ export function lineChartSvg(
   if (yMax === yMin) yMax = yMin + 1;
   const px = (x: number) => L + ((x - xMin) / (xMax - xMin)) * (W - L - R);
   const py = (y: number) => T + (1 - (y - yMin) / (yMax - yMin)) * (H - T - B);
-  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const xTicks = axisTicks(xMin, xMax, {
+    integer: o.integerX,
+    maxTicks: Math.max(3, Math.floor((W - L) / 45)),
+  });
   const axes =
     `<line x1="${L}" y1="${py(yMin)}" x2="${W - R}" y2="${py(yMin)}" stroke="#333"/>` +
     `<line x1="${L}" y1="${T}" x2="${L}" y2="${py(yMin)}" stroke="#333"/>` +
-    ticks
-      .map((f) => {
-        const y = yMin + f * (yMax - yMin);
-        const x = xMin + f * (xMax - xMin);
-        return (
+    axisTicks(yMin, yMax, { maxTicks: 6 })
+      .map(
+        (y) =>
           `<text x="${L - 4}" y="${py(y) + 4}" text-anchor="end" font-size="10">${fmt(y)}</text>` +
-          `<line x1="${L}" y1="${py(y)}" x2="${W - R}" y2="${py(y)}" stroke="#eee"/>` +
-          `<text x="${px(x)}" y="${py(yMin) + 14}" text-anchor="middle" font-size="10">${fmt(x)}</text>`
-        );
-      })
+          `<line x1="${L}" y1="${py(y)}" x2="${W - R}" y2="${py(y)}" stroke="#eee"/>`,
+      )
+      .join('') +
+    xTicks
+      .map(
+        (x) =>
+          `<text class="x-tick" x="${px(x)}" y="${py(yMin) + 14}" text-anchor="middle" font-size="10">${o.integerX ? String(x) : fmt(x)}</text>`,
+      )
       .join('') +
     (o.xLabel
       ? `<text x="${(L + W - R) / 2}" y="${py(yMin) + 27}" text-anchor="middle" font-size="11">${escapeHtml(o.xLabel)}</text>`
@@ -164,11 +187,13 @@ export function renderReport(d: ReportData): string {
   const sections: string[] = [];
   sections.push(`<h1>${escapeHtml(d.title)}</h1>`);
   if (d.meta?.length) sections.push(`<p class="meta">${d.meta.map(escapeHtml).join('<br>')}</p>`);
+  for (const w of d.warnings ?? [])
+    sections.push(`<p class="warning" id="search-warning"><strong>Warning:</strong> ${escapeHtml(w)}</p>`);
   if (d.results?.length) {
     const rows = d.results
       .map(
         (r) =>
-          `<tr><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.architecture)}</code></td><td class="num">${r.params.toLocaleString('en-US')}</td><td class="num">${(r.testPer * 100).toFixed(2)}%</td></tr>`,
+          `<tr><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.architecture)}</code></td><td class="num">${r.params.toLocaleString('en-US')}</td><td class="num">${r.sameAs ? escapeHtml(`same as ${r.sameAs === d.results![0]!.name ? 'searched' : r.sameAs}`) : `${(r.testPer * 100).toFixed(2)}%`}</td></tr>`,
       )
       .join('');
     sections.push(
@@ -189,22 +214,43 @@ export function renderReport(d: ReportData): string {
           color: COLORS[k % COLORS.length]!,
           points: d.archProbs!.steps.map((s, i) => ({ x: s, y: node.probs[i]?.[k] ?? Number.NaN })),
         })),
-        { width: 320, height: 200, yMin: 0, yMax: 1, title: `node ${n}`, xLabel: 'step' },
+        { width: 320, height: 200, yMin: 0, yMax: 1, title: `node ${n}`, xLabel: 'step', integerX: true },
       ),
     );
     sections.push(`<div id="arch-probs" class="grid">${charts.join('')}</div>`);
+    const ap = d.archProbs;
+    const maxK = Math.max(2, ...ap.nodes.map((node) => node.candidates.length));
+    sections.push(
+      `<h2>Entropy of p during the search</h2><p class="meta">In nats: ln K (${Math.log(maxK).toFixed(3)} for ${maxK} candidates) is uniform, 0 is decided.</p>`,
+      `<div id="arch-entropy">${lineChartSvg(
+        'arch-entropy-chart',
+        ap.nodes.map((node, n) => ({
+          name: `node ${n}`,
+          color: COLORS[n % COLORS.length]!,
+          points: ap.steps.map((s, i) => ({ x: s, y: node.entropy?.[i] ?? entropy(node.probs[i] ?? []) })),
+        })),
+        { width: 640, height: 240, yMin: 0, yMax: Math.log(maxK), xLabel: 'step', integerX: true },
+      )}</div>`,
+    );
   } else {
     sections.push('<p class="missing">No search was logged in this run.</p>');
   }
   sections.push('<h2>Loss curves</h2>');
   if (d.curves?.some((c) => c.points.length > 0)) {
-    sections.push(
+    // One chart per stage: each stage counts its own epochs from 1.
+    const stages = new Map<string, LossCurve[]>();
+    for (const c of d.curves) {
+      const st = c.stage ?? c.name.split(' ')[0]!;
+      stages.set(st, [...(stages.get(st) ?? []), c]);
+    }
+    const charts = [...stages].map(([st, curves]) =>
       lineChartSvg(
-        'loss-curves',
-        d.curves.map((c, i) => ({ name: c.name, points: c.points, color: COLORS[i % COLORS.length]! })),
-        { width: 640, height: 300, xLabel: 'epoch' },
+        `loss-${st.replace(/[^\w-]/g, '_')}`,
+        curves.map((c, i) => ({ name: c.name, points: c.points, color: COLORS[i % COLORS.length]! })),
+        { width: 320, height: 220, title: st, xLabel: `${st} epoch`, integerX: true },
       ),
     );
+    sections.push(`<div id="loss-curves" class="grid">${charts.join('')}</div>`);
   } else {
     sections.push('<p class="missing">No losses were logged in this run.</p>');
   }
@@ -214,6 +260,7 @@ export function renderReport(d: ReportData): string {
 body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:4px 8px}td.num{text-align:right}
 .grid{display:flex;flex-wrap:wrap;gap:8px}.meta{color:#555;font-size:90%}.missing{color:#888}
+.warning{background:#fff3cd;border:1px solid #e0b000;padding:8px 12px}
 </style></head><body>
 ${sections.join('\n')}
 </body></html>

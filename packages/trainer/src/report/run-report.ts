@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandConfig } from '@stnas/search-space';
 import { InputError } from '../errors';
 import { readJson } from '../files';
+import { entropy } from '../search-health/node-entropy';
 import type { DerivedArchitecture } from '../stages/search';
 import { writeFileAtomic } from '../training/checkpoint';
 import { historyPath, type StageHistory, stepLogPath } from '../training/train-loop';
@@ -30,7 +31,7 @@ export function readArchProbs(
   const file = stepLogPath(searchDir);
   if (!existsSync(file)) return undefined;
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  const rows: { step: number; p: number[][] }[] = [];
+  const rows: { step: number; p: number[][]; h?: number[] }[] = [];
   for (const l of lines) {
     try {
       rows.push(JSON.parse(l));
@@ -43,8 +44,25 @@ export function readArchProbs(
   const kept = rows.filter((_, i) => i % stride === 0 || i === rows.length - 1);
   return {
     steps: kept.map((r) => r.step),
-    nodes: candidates.map((c, n) => ({ candidates: c, probs: kept.map((r) => r.p[n] ?? []) })),
+    nodes: candidates.map((c, n) => ({
+      candidates: c,
+      probs: kept.map((r) => r.p[n] ?? []),
+      // Logs written before the entropy was logged: computed from p.
+      entropy: kept.map((r) => r.h?.[n] ?? entropy(r.p[n] ?? [])),
+    })),
   };
+}
+
+const PIPELINE_ORDER = ['warmup', 'search', 'retrain'];
+
+/** The stage folders of a run directory that hold a history: the pipeline's first, then the rest by name. */
+export function stageDirs(out: string): string[] {
+  const dirs = readdirSync(out, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(historyPath(path.join(out, e.name))))
+    .map((e) => e.name);
+  const rank = (d: string) =>
+    PIPELINE_ORDER.includes(d) ? PIPELINE_ORDER.indexOf(d) : PIPELINE_ORDER.length;
+  return dirs.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** Collects what a run directory holds (any subset of stages) into report data. */
@@ -69,6 +87,8 @@ export function collectReport(out: string, title = 'stnas run report'): ReportDa
       outputDim: nc.num_classes,
     };
     data.meta!.push(`estimator ${arch.estimator}`);
+    if (arch.stopReason) data.meta!.push(`search stopped: ${arch.stopReason}`);
+    if (arch.warning) data.warnings = [arch.warning];
   }
   const supernet = path.join(out, 'config.json');
   if (existsSync(supernet)) {
@@ -77,17 +97,16 @@ export function collectReport(out: string, title = 'stnas run report'): ReportDa
     );
     data.archProbs = readArchProbs(path.join(out, 'search'), cands);
   }
-  const stages = ['warmup', 'search', 'retrain', 'baseline-small', 'baseline-large'];
-  for (const st of stages) {
-    const h = path.join(out, st, 'history.json');
-    if (!existsSync(historyPath(path.join(out, st)))) continue;
-    const hist = readJson<StageHistory>(h, 'history');
+  for (const st of stageDirs(out)) {
+    const hist = readJson<StageHistory>(historyPath(path.join(out, st)), 'history');
     data.curves!.push({
       name: `${st} dev`,
+      stage: st,
       points: hist.history.map((e) => ({ x: e.epoch, y: e.devLoss })),
     } satisfies LossCurve);
     data.curves!.push({
       name: `${st} train`,
+      stage: st,
       points: hist.history.map((e) => ({ x: e.epoch, y: e.trainLoss })),
     } satisfies LossCurve);
   }

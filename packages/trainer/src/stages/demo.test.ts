@@ -1,7 +1,7 @@
 // The whole pipeline on the bundled corpus, a few steps per stage (`stnas demo --quick`), through the
 // command line in-process; then `stnas decode --json` on the model it names.
 /// <reference lib="dom" />
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,24 +18,51 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const out = path.join(tmp, 'run');
 
 describe('stnas demo --quick', () => {
-  it('runs warmup, search, three retrains and decodes, ending with the JSON line', async () => {
+  it('runs warmup, search, four rows of retrains and decodes, ending with the JSON line', async () => {
     const c = capture();
     const code = await main(['--backend', 'wasm', 'demo', '--quick', '--out', out, '--json'], c.io);
     expect(code, c.err.join('\n')).toBe(0);
     const last = JSON.parse(c.out.at(-1)!) as {
-      results: { name: string; architecture: string; params: number; testPer: number }[];
+      results: { name: string; architecture: string; params: number; testPer: number; sameAs?: string }[];
       model: string;
+      architectureProbs: number[][];
     };
-    expect(Object.keys(last).sort()).toEqual(['model', 'results']);
-    expect(last.results).toHaveLength(3);
-    expect(last.results[0]!.name).toMatch(/search/);
+    expect(Object.keys(last).sort()).toEqual(['architectureProbs', 'model', 'results']);
+    expect(last.results.map((r) => r.name)).toEqual([
+      'stnas-search (st)',
+      'baseline-small (tdnn-C1D1Nln x4)',
+      'baseline-large (tdnn-C2D2Nln x4)',
+      'random (seed 0)',
+    ]);
     expect(last.results[1]!.architecture).toBe(Array(4).fill('tdnn-C1D1Nln').join(' '));
     expect(last.results[2]!.architecture).toBe(Array(4).fill('tdnn-C2D2Nln').join(' '));
-    for (const r of last.results) {
-      expect(Object.keys(r).sort()).toEqual(['architecture', 'name', 'params', 'testPer']);
+    for (const [k, r] of last.results.entries()) {
+      const earlier = last.results.slice(0, k).find((e) => e.architecture === r.architecture && !e.sameAs);
+      // A row repeating an earlier architecture is that model, not trained twice.
+      expect(r.sameAs).toBe(earlier?.name);
+      if (earlier) expect(r.testPer).toBe(earlier.testPer);
+      expect(Object.keys(r).sort()).toEqual(
+        ['architecture', 'name', 'params', 'testPer', ...(earlier ? ['sameAs'] : [])].sort(),
+      );
       expect(r.testPer).toBeGreaterThanOrEqual(0);
       expect(r.architecture.split(' ')).toHaveLength(4);
+      expect(existsSync(path.join(out, ['retrain', 'baseline-small', 'baseline-large', 'random'][k]!))).toBe(
+        !earlier,
+      );
     }
+    // p of the 4 searched nodes when derived; the searched ops are their argmax.
+    expect(last.architectureProbs).toHaveLength(4);
+    const cands = ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'];
+    last.architectureProbs.forEach((p, n) => {
+      expect(p).toHaveLength(4);
+      expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(last.results[0]!.architecture.split(' ')[n]).toBe(cands[p.indexOf(Math.max(...p))]);
+    });
+    // One quick search epoch cannot decide: the warning names the nodes, once, and the report shows it.
+    const warnings = c.err.filter((l) =>
+      l.startsWith('warning: the search did not decide: node 0 (largest p'),
+    );
+    expect(warnings).toHaveLength(1);
     // Parameter counts in closed form: TDNN (2C+1)*in*out + out + LayerNorm 2*out; the fixed stride-3
     // TDNN 3*128*128 + 3*128; the output linear 128*41 + 41.
     const tdnn = (c: number, i: number) => (2 * c + 1) * i * 128 + 3 * 128;
@@ -61,6 +88,12 @@ describe('stnas demo --quick', () => {
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
     expect(html).toContain('id="architecture"');
     expect(html).toContain('id="arch-probs-node-3"');
+    expect(html).toContain('id="search-warning"');
+    // The step log holds p and the entropy of every node at every step.
+    const step1 = JSON.parse(readFileSync(path.join(out, 'search', 'steps.jsonl'), 'utf8').split('\n')[0]!);
+    expect(Object.keys(step1).sort()).toEqual(['h', 'p', 'step']);
+    expect(step1.h).toHaveLength(4);
+    expect(step1.h[0]).toBeCloseTo(-step1.p[0].reduce((h: number, x: number) => h + x * Math.log(x), 0), 4);
 
     // Decode the searched model's test set through the CLI, machine-readable.
     const d = capture();
@@ -167,10 +200,26 @@ describe('stnas demo --quick', () => {
         const seen = await page.evaluate(() => ({
           ops: document.querySelectorAll('#architecture rect.op').length,
           probLines: document.querySelectorAll('#arch-probs polyline, #arch-probs circle.series').length,
+          lossCharts: document.querySelectorAll('#loss-curves svg').length,
           loss: document.querySelectorAll('#loss-curves .series').length,
+          entropyLines: document.querySelectorAll('#arch-entropy polyline').length,
+          warning: document
+            .querySelector('#search-warning')
+            ?.textContent?.startsWith('Warning: the search did not decide'),
           rows: document.querySelectorAll('#results tbody tr').length,
         }));
-        expect(seen).toEqual({ ops: 4, probLines: 16, loss: 10, rows: 3 });
+        // One loss chart (train and dev) per trained stage: warmup, search and each model trained.
+        const stages = readdirSync(out).filter((d) => existsSync(path.join(out, d, 'history.json'))).length;
+        expect(stages).toBeGreaterThanOrEqual(5);
+        expect(seen).toEqual({
+          ops: 4,
+          probLines: 16,
+          lossCharts: stages,
+          loss: 2 * stages,
+          entropyLines: 4,
+          warning: true,
+          rows: 4,
+        });
       } finally {
         await browser.close();
       }

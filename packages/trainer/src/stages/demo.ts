@@ -3,8 +3,11 @@ import { DEMO_CONFIG, parseOpName, type StnasConfig } from '@stnas/search-space'
 import { readUnits } from '../data/lang';
 import type { ResultRow } from '../report/report-html';
 import { type RunResults, writeReport } from '../report/run-report';
+import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
+import { randomArchitecture } from '../search-health/random-architecture';
 import { writeFileAtomic } from '../training/checkpoint';
 import { runDecode } from './decode';
+import { type DemoModel, duplicateOf, sameAsLabel } from './demo-rows';
 import { pinConfig } from './pipeline';
 import { configWithOps, runRetrain } from './retrain';
 import { runSearch } from './search';
@@ -21,6 +24,10 @@ export interface DemoInputs {
   quick: boolean;
   progress: StageInputs['progress'];
   log: (line: string) => void;
+  /** When the search has decided and stops (default `DEFAULT_DECISION_RULE`). */
+  decision?: DecisionRule;
+  /** Cap on the search's epochs (default: the plan's `searchEpochs`). */
+  searchEpochs?: number;
 }
 
 /** What the demo reports: one row per model (searched first) and the searched model's directory. */
@@ -28,6 +35,10 @@ export interface DemoResult extends RunResults {
   model: string;
   table: string;
   report: string;
+  /** p of each searched node when the architecture was derived, in node order. */
+  architectureProbs: number[][];
+  /** "the search did not decide: ..." when some node ended below the decision threshold. */
+  warning?: string;
 }
 
 /** Sizes of a demo run. */
@@ -92,7 +103,7 @@ export function formatResults(rows: readonly ResultRow[]): string {
     r.name,
     r.architecture,
     r.params.toLocaleString('en-US'),
-    `${(r.testPer * 100).toFixed(2)}%`,
+    r.sameAs ? sameAsLabel(r.sameAs, rows[0]?.name) : `${(r.testPer * 100).toFixed(2)}%`,
   ]);
   const w = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((x, c) => (c >= 2 ? x.padStart(w[c]!) : x.padEnd(w[c]!))).join('  ');
@@ -101,8 +112,10 @@ export function formatResults(rows: readonly ResultRow[]): string {
 
 /**
  * The demo: the whole pipeline on the bundled corpus with the small search space (warmup, ST
- * search, retrain of the derived architecture), then the two baselines retrained the same way, all
- * decoded on the test set.
+ * search until the decision is stable, retrain of the derived architecture), then the two
+ * baselines and one architecture drawn at random from the space (seeded by `seed`) retrained the
+ * same way, all decoded on the test set. A model whose architecture equals an earlier row's is not
+ * trained again: its row says "same as ..." and repeats that row's numbers.
  */
 export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   const plan = demoPlan(i.quick);
@@ -135,7 +148,8 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   i.log('== search (st)');
   const { derived, loop } = await runSearch({
     ...common,
-    maxEpochs: plan.searchEpochs,
+    maxEpochs: i.searchEpochs ?? plan.searchEpochs,
+    decision: i.decision ?? DEFAULT_DECISION_RULE,
     estimator: 'st',
     heldOutRatio: 0.1,
     archLr: 5e-3,
@@ -146,26 +160,27 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   const cands = Array.isArray(base) ? base : (base as { base: string[] }).base;
   const { small, large } = baselineOps(cands);
   const blocks = config.net_configs.block_list[0]!;
-  const models: { name: string; dir: string; config: StnasConfig }[] = [
-    { name: 'stnas-search (st)', dir: 'retrain', config: derived.config },
-    {
-      name: `baseline-small (${small} x${blocks})`,
-      dir: 'baseline-small',
-      config: configWithOps(config, Array(blocks).fill(small)),
-    },
-    {
-      name: `baseline-large (${large} x${blocks})`,
-      dir: 'baseline-large',
-      config: configWithOps(config, Array(blocks).fill(large)),
-    },
+  const space = derived.candidates ?? derived.ops.map(() => cands);
+  const models: DemoModel[] = [
+    { name: 'stnas-search (st)', dir: 'retrain', ops: derived.ops },
+    { name: `baseline-small (${small} x${blocks})`, dir: 'baseline-small', ops: Array(blocks).fill(small) },
+    { name: `baseline-large (${large} x${blocks})`, dir: 'baseline-large', ops: Array(blocks).fill(large) },
+    { name: `random (seed ${i.seed})`, dir: 'random', ops: randomArchitecture(space, i.seed) },
   ];
+  const repeats = duplicateOf(models);
   const results: ResultRow[] = [];
   let modelDir = '';
-  for (const m of models) {
+  for (const [k, m] of models.entries()) {
+    const earlier = results[repeats[k]!];
+    if (earlier) {
+      i.log(`== ${m.name}: the same architecture as ${earlier.name}, not trained twice`);
+      results.push({ ...earlier, name: m.name, sameAs: earlier.name });
+      continue;
+    }
     i.log(`== retrain ${m.name}`);
     const r = await runRetrain({
       ...common,
-      architecture: m.config,
+      architecture: k === 0 ? derived.config : configWithOps(config, m.ops),
       name: m.dir,
       maxEpochs: plan.retrainEpochs,
       minEpochs: plan.retrainMinEpochs,
@@ -189,8 +204,15 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   }
   writeFileAtomic(
     path.join(i.out, 'results.json'),
-    `${JSON.stringify({ results, model: modelDir }, null, 2)}\n`,
+    `${JSON.stringify({ results, model: modelDir, architectureProbs: derived.probs }, null, 2)}\n`,
   );
   const report = writeReport(i.out, 'stnas demo');
-  return { results, model: modelDir, table: formatResults(results), report };
+  return {
+    results,
+    model: modelDir,
+    table: formatResults(results),
+    report,
+    architectureProbs: derived.probs,
+    warning: derived.warning,
+  };
 }

@@ -32,6 +32,8 @@ export interface PipelineResult {
   params: number;
   test: DecodeResult;
   report: string;
+  /** "the search did not decide: ..." when some node ended below the decision threshold. */
+  warning?: string;
 }
 
 /**
@@ -96,5 +98,6 @@ export async function runPipeline(i: PipelineInputs): Promise<PipelineResult> {
     params: r.manifest.params,
     test,
     report,
+    warning: derived.warning,
   };
 }

@@ -2,16 +2,28 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildSupernet, deriveArchitecture, type StnasConfig } from '@stnas/search-space';
 import { createEstimator, createRng, type EstimatorName } from '@stnas/st-estimator';
-import { heldOutSplit, makeBatches } from '../data/data-set';
 import { InputError } from '../errors';
 import { ensureDir } from '../files';
+import {
+  DEFAULT_DECISION_RULE,
+  type DecisionRule,
+  decisionStop,
+  undecidedWarning,
+} from '../search-health/decision-rule';
+import { nodeEntropies } from '../search-health/node-entropy';
 import { createAdam, disposeAdamState } from '../training/adam';
 import { readCheckpoint, writeFileAtomic } from '../training/checkpoint';
 import { searchSchedule } from '../training/plateau-schedule';
 import { safeUpdate } from '../training/safe-update';
-import { assignVariables, bestCheckpointPath, type LoopResult, shuffledOrder } from '../training/train-loop';
+import {
+  assignVariables,
+  bestCheckpointPath,
+  type EpochRecord,
+  type LoopResult,
+  shuffledOrder,
+} from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
-import { loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import { warmupDir } from './warmup';
@@ -26,6 +38,8 @@ export interface SearchInputs extends StageInputs {
   heldOutRatio: number;
   /** Adam learning rate of the architecture logits (reference 5e-3). */
   archLr: number;
+  /** When the search has decided and stops (default `DEFAULT_DECISION_RULE`); `maxEpochs` caps it. */
+  decision?: DecisionRule;
 }
 
 /** The search stage's directory in a run directory. */
@@ -38,16 +52,39 @@ export interface DerivedArchitecture {
   ops: string[];
   /** p of every node when it was derived. */
   probs: number[][];
+  /** The entropy of each node's p (nats) when it was derived. */
+  entropy?: number[];
+  /** Each searchable node's candidate names, in node order. */
+  candidates?: string[][];
   estimator: EstimatorName;
+  /** The rule the search stopped on once decided. */
+  decision?: DecisionRule;
+  /** Why the search stopped. */
+  stopReason?: string;
+  /** "the search did not decide: ..." when some node's largest p ended below the threshold. */
+  warning?: string;
+}
+
+const round6 = (x: number) => Number(x.toPrecision(6));
+
+/** One line of the search's epoch log: each node's largest p and entropy. */
+export function searchEpochNote(r: EpochRecord): string {
+  if (!r.archProbs?.length) return '';
+  const h = nodeEntropies(r.archProbs);
+  return `; largest p (entropy) per node: ${r.archProbs.map((p, n) => `${Math.max(...p).toFixed(3)} (${h[n]!.toFixed(2)})`).join(', ')}`;
 }
 
 /**
  * The search (NASTop.py, MODE=archsearch): each step first takes an architecture step on a
  * held-out batch (candidates planned by the estimator, e.g. ST: sample k ~ p, forward o_k, gradient
  * <dL/dy, o_i> to every logit; Adam on the logits only) and then a weight step on a train batch
- * (one path sampled from p; Adam on that path's weights). p of every node is logged at every step.
- * Starts from the warmup's best checkpoint; the dev loss uses the argmax architecture. `derived` is
- * undefined only when the run paused (`maxStepsThisRun`) before the search finished.
+ * (one path sampled from p; Adam on that path's weights). p of every node and its entropy are logged
+ * at every step (`steps.jsonl`: `{ step, p, h }`) and p at every epoch's end (history). Stops when
+ * the decision is stable (`decision`), at `maxEpochs`, or on the reference's plateau rule. Starts
+ * from the warmup's best checkpoint; the dev loss uses the argmax architecture. The architecture is
+ * derived from p at the end of the search, the decision the stop rule judged (the reference derived
+ * from its lowest-dev-loss checkpoint, which can predate the decision). `derived` is undefined only
+ * when the run paused (`maxStepsThisRun`) before the search finished.
  */
 export async function runSearch(
   i: SearchInputs,
@@ -68,29 +105,37 @@ export async function runSearch(
     const dir = ensureDir(searchDir(i.out));
     const ckptFile = path.join(dir, 'checkpoint.ckpt');
     if (!existsSync(ckptFile)) assignVariables(warm, readCheckpoint(warm).arrays, variables);
-    const split = heldOutSplit(d.train.utts, i.heldOutRatio, 0, (n, seed) =>
-      shuffledOrder(n, createRng(seed)),
-    );
-    const train = makeBatches(split.train, d.train.dim, i.batchSize);
-    const held = makeBatches(split.heldOut, d.train.dim, i.batchSize);
-    const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
+    // The reference's random_split (ArchSearch.py): a seeded share of the training utterances
+    // becomes the held-out split the architecture steps use.
+    const split = d.train.dataset.split(i.heldOutRatio, 0);
+    const n = split.heldOut.utts.length;
+    if (n < 1 || split.train.utts.length < 1) {
+      throw new InputError(
+        `a held-out ratio of ${i.heldOutRatio} leaves ${n} of ${d.train.dataset.utts.length} utterances held out; need at least 1 on each side`,
+      );
+    }
+    const trainSet = d.train.subset(split.train.utts);
+    const heldSet = d.train.subset(split.heldOut.utts);
+    const train = trainSet.reader();
     const { config: training, objective, evaluate } = await setupStage(i, 'search', dir, d);
     const estimator = createEstimator(i.estimator);
     const weights = model.weightVariables();
     const arch = model.archVariables();
+    const rule = i.decision ?? DEFAULT_DECISION_RULE;
     if (arch.length === 0)
       throw new InputError('the config has no node with more than one candidate: nothing to search');
     const loop = await runWithProgress(i, {
       stage: 'search',
       dir,
       schedule: searchSchedule({ lr: i.lr, maxEpochs: i.maxEpochs }),
-      batches: train.length,
+      batches: trainSet.numBatches,
+      epochOrder: (e) => trainSet.dataset.batchOrder(e),
       stepsPerEpoch: i.stepsPerEpoch,
       variables,
       optimizers: [wOpt, aOpt],
       checkpointEvery: i.checkpointEvery,
-      trainStep(b, { rng, lr, step }) {
-        const hb = held[rng.nextInt(held.length)]!;
+      async trainStep(b, { rng, lr, step, next }) {
+        const hb = await heldSet.batch(rng.nextInt(heldSet.numBatches));
         i.onBatch?.('heldOut', hb);
         const a = safeUpdate(
           () => objective.batchLoss(model, hb, { mode: 'search', rng, estimator, training: true, step }),
@@ -99,7 +144,7 @@ export async function runSearch(
           aOpt.state,
           i.archLr,
         );
-        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'search', step);
+        const batch = augmentBatch(await train.get(b, next), training.specAugment, i.seed, 'search', step);
         i.onBatch?.('train', batch);
         const w = safeUpdate(
           () => objective.batchLoss(model, batch, { mode: 'train', rng, training: true, step }),
@@ -116,21 +161,34 @@ export async function runSearch(
           .join('; ');
         return { loss: w.loss, frames: batch.frames + hb.frames, skipped: skipped || undefined };
       },
-      evaluate: () => {
-        for (const b of dev) i.onBatch?.('dev', b);
-        return evaluate(model, dev, () => ({ mode: 'eval', argmax: true, training: false }));
+      evaluate: () =>
+        evaluate(model, devBatches(i, d), () => ({ mode: 'eval', argmax: true, training: false })),
+      stepLog: (step) => {
+        const p = model.archProbs();
+        return { step, p: p.map((q) => q.map(round6)), h: nodeEntropies(p).map(round6) };
       },
-      stepLog: (step) => ({ step, p: model.archProbs().map((p) => p.map((x) => Number(x.toPrecision(6)))) }),
+      archProbs: () => model.archProbs().map((q) => q.map(round6)),
+      stopRule: (h) =>
+        decisionStop(
+          rule,
+          h.map((r) => r.archProbs ?? []),
+        ),
+      epochNote: searchEpochNote,
     });
     if (!loop.finished) return { loop, derived: undefined };
-    // Derive from the best checkpoint (the reference's model.bestforretrain), not the last step.
-    assignVariables(bestCheckpointPath(dir), readCheckpoint(bestCheckpointPath(dir)).arrays, variables);
     const config = deriveArchitecture(model);
+    const probs = model.archProbs();
+    const candidates = model.nodes().map((n) => n.candidates.map((c) => c.name));
     const derived: DerivedArchitecture = {
       config,
       ops: model.nodes().map((n) => n.candidates[n.best()]!.name),
-      probs: model.archProbs(),
+      probs,
+      entropy: nodeEntropies(probs),
+      candidates,
       estimator: i.estimator,
+      decision: rule,
+      stopReason: loop.state.schedule.reason,
+      warning: undecidedWarning(probs, candidates, rule.threshold),
     };
     writeFileAtomic(path.join(dir, 'architecture.json'), `${JSON.stringify(derived, null, 2)}\n`);
     return { loop, derived };
@@ -138,5 +196,6 @@ export async function runSearch(
     disposeAdamState(wOpt.state);
     disposeAdamState(aOpt.state);
     model.dispose();
+    await d.close();
   }
 }

@@ -6,7 +6,11 @@ import type { StageInputs } from './stage-common';
 /** Adds progress bars and epoch log lines to a loop spec, then runs it. */
 export async function runWithProgress(
   i: StageInputs,
-  spec: Omit<LoopSpec, 'rng' | 'onStep' | 'onEpoch' | 'onEpochStart'> & { rng?: LoopSpec['rng'] },
+  spec: Omit<LoopSpec, 'rng' | 'onStep' | 'onEpoch' | 'onEpochStart'> & {
+    rng?: LoopSpec['rng'];
+    /** Text appended to each epoch's log line (the search's p and entropy). */
+    epochNote?(r: EpochRecord): string;
+  },
 ): Promise<LoopResult> {
   let bar: Progress | undefined;
   let frames = 0;
@@ -32,6 +36,7 @@ export async function runWithProgress(
       i.log(
         `${spec.stage} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, dev loss ${r.devLoss.toFixed(3)}, lr ${r.lr.toExponential(1)}` +
           `${s.schedule.bestEpoch === r.epoch ? ' (best)' : ''}${r.skipped ? `, ${r.skipped} batches skipped` : ''}, ${Math.round(r.framesPerSecond)} frames/s` +
+          `${spec.epochNote?.(r) ?? ''}` +
           `${s.schedule.stopped ? `; stopping: ${s.schedule.reason}` : ''}`,
       );
     },
