@@ -4,8 +4,8 @@ import { errorRate, greedyDecode, loadArpa, prefixBeamSearch } from '@stnas/ctc'
 import { type ArkEntry, writeArk } from '@stnas/data-wsj';
 import { buildModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadDataSet, makeBatches } from '../data/data-set';
 import { readLexicon, readUnits } from '../data/lang';
-import { openStageSet } from '../data/stage-set';
 import { InputError } from '../errors';
 import { readJson } from '../files';
 import { readCheckpoint } from '../training/checkpoint';
@@ -79,15 +79,8 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
   const lexicon = readLexicon(i.lexicon ?? path.join(i.model, m.lexicon));
   const lm = i.lm ? await loadArpa(i.lm) : undefined;
   if (lm && i.beam === 0) throw new InputError('--lm needs beam search: give --beam N (N >= 1)');
-  const set = await openStageSet(i.data, {
-    lexicon,
-    units,
-    pipeline: m.pipeline,
-    maxUtts: i.maxUtts,
-    batching: { batchSize: i.batchSize ?? 16, batchFrames: i.batchFrames, shuffle: false },
-  });
+  const set = await loadDataSet(i.data, { lexicon, units, pipeline: m.pipeline, maxUtts: i.maxUtts });
   if (set.dim !== m.config.net_configs.idim) {
-    await set.close();
     throw new InputError(
       `${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`,
     );
@@ -100,7 +93,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const hyps: number[][] = [];
     const keys: string[] = [];
     const logits: ArkEntry[] = [];
-    for await (const batch of set.batches(0)) {
+    for (const batch of makeBatches(set.utts, set.dim, i.batchSize ?? 16)) {
       const { data, shape, lengths } = tf.tidy(() => {
         const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
           mode: 'eval',
@@ -145,7 +138,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const e = errorRate(refs, hyps);
     return {
       per: e.rate,
-      utterances: set.dataset.utts.length,
+      utterances: set.utts.length,
       oov: set.oov,
       errors: e.errors,
       substitutions: e.substitutions,
@@ -159,7 +152,6 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     };
   } finally {
     model.dispose();
-    await set.close();
   }
 }
 
