@@ -22,6 +22,7 @@ export {
   trainingDataDir,
 } from './data/speed-perturb-train';
 export { EXIT, InputError, UsageError } from './errors';
+export { axisTicks } from './report/chart-ticks';
 export type {
   ArchitectureDrawing,
   ArchProbHistory,
@@ -32,6 +33,15 @@ export type {
 export { architectureSvg, escapeHtml, lineChartSvg, renderReport } from './report/report-html';
 export type { RunResults } from './report/run-report';
 export { collectReport, readArchProbs, writeReport } from './report/run-report';
+export type { DecisionRule, UndecidedNode } from './search-health/decision-rule';
+export {
+  DEFAULT_DECISION_RULE,
+  decisionStop,
+  undecidedNodes,
+  undecidedWarning,
+} from './search-health/decision-rule';
+export { entropy, nodeEntropies } from './search-health/node-entropy';
+export { randomArchitecture } from './search-health/random-architecture';
 export type { BuildWordLmInputs, BuildWordLmResult } from './stages/build-word-lm';
 export { buildWordLm } from './stages/build-word-lm';
 export type { DecodeInputs, DecodeResult } from './stages/decode';
