@@ -156,7 +156,7 @@ export async function runCommand(
         });
         const s = r.wordSearch;
         emit(
-          { per: r.per, wer: r.wer, utterances: r.utterances, oov: r.oov, ...s },
+          { per: r.per, wer: r.wer, utterances: r.utterances, oov: r.oov, ...s, devWer: r.tuning?.wer },
           `WER ${(r.wer * 100).toFixed(2)}% (${r.wordErrors} errors over ${r.refWords} words; LM weight ${s.lmWeight}, word bonus ${s.wordBonus}, beam ${s.beam}${r.tuning ? `, tuned on ${r.tuning.dev}: dev WER ${(r.tuning.wer * 100).toFixed(2)}%` : ''})\n${perLine(r)}`,
         );
         return 0;

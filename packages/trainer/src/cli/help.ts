@@ -121,7 +121,7 @@ rate against the transcripts above the PER.
   --tune-dev DIR       pick --lm-weight and --word-bonus by WER on this dev data dir (a grid of
                        0.25..2 by -1..2), written to MODEL/word-lm-tuning.json
   --json               print { "per", "utterances", "oov" } as one line; with --word-lm also
-                       "wer", "lmWeight", "wordBonus" and "beam"`,
+                       "wer", "lmWeight", "wordBonus", "beam" and (tuned) "devWer"`,
   lm: `Usage: stnas lm --text FILE --out FILE.arpa [--order N] [--dev FILE]
 
 Estimates a word n-gram LM with interpolated modified Kneser-Ney (as KenLM's lmplz) from a Kaldi
