@@ -23,7 +23,10 @@ export const WSJ_STNAS_CONFIG: StnasConfig = {
 
 /**
  * A small search space a CPU can search in minutes: the WSJ candidates in an MFRNet of 4 blocks of
- * 128 units, 120-dim input, subsampling by 3 after block 2 (also in configs/demo-small.json).
+ * 128 units, 120-dim input, subsampling by 3 after block 2 (also in configs/demo-small.json). Its
+ * candidates share one superkernel per node (`weight_sharing: "entangled"`): at this scale the
+ * paper's independent candidates leave the CTC plateau about 15 times later than one path does
+ * (docs/results.md, "the supernet and its recipe").
  */
 export const DEMO_CONFIG: StnasConfig = {
   candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
@@ -38,5 +41,6 @@ export const DEMO_CONFIG: StnasConfig = {
     odims: [128],
     num_classes: 72,
     dropout: 0.1,
+    weight_sharing: 'entangled',
   },
 };

@@ -12,7 +12,7 @@ import { loadWeights, saveWeights } from './weights-io';
 
 const CANDS = ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'];
 
-const small = (sharing?: 'independent' | 'entangled'): StnasConfig => ({
+const small = (sharing: 'independent' | 'entangled' = 'independent'): StnasConfig => ({
   ...DEMO_CONFIG,
   net_configs: {
     ...DEMO_CONFIG.net_configs,
@@ -21,7 +21,7 @@ const small = (sharing?: 'independent' | 'entangled'): StnasConfig => ({
     idim_sub: 8,
     odim_sub: 8,
     num_classes: 5,
-    ...(sharing ? { weight_sharing: sharing } : {}),
+    weight_sharing: sharing,
   },
 });
 
@@ -241,6 +241,7 @@ describe('weight_sharing "entangled"', () => {
       logits[n]!.assign(tf.tensor1d(a));
     });
     const derived = deriveArchitecture(s);
+    expect(s.config.net_configs.weight_sharing).toBe('entangled');
     expect(derived.net_configs.weight_sharing).toBeUndefined();
     expect(derived.candidate).toEqual({
       base: ['tdnn-C1D2Nln'],
