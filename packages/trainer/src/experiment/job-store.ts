@@ -38,6 +38,7 @@ export function readJobResult<T>(dir: string, id: string): T {
 
 /** Writes a job's result atomically (the job counts as finished from then on). */
 export function writeJobResult(dir: string, id: string, result: unknown): void {
+  mkdirSync(jobDir(dir, id), { recursive: true });
   writeFileAtomic(jobResultFile(dir, id), `${JSON.stringify(result, null, 2)}\n`);
 }
 

@@ -60,7 +60,9 @@ class Fields {
   constructor(private readonly file: string) {}
 
   fail(field: string, want: string, got: unknown): never {
-    throw new PlanError(`${this.file}: ${field} must be ${want}, got ${JSON.stringify(got) ?? 'undefined'}`);
+    throw new PlanError(
+      `${this.file}: ${field || 'the plan'} must be ${want}, got ${JSON.stringify(got) ?? 'undefined'}`,
+    );
   }
 
   obj(v: unknown, field: string, keys: readonly string[]): Obj {
