@@ -208,7 +208,8 @@ export async function runCommand(
       const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
-      const s = { ...i, estimator, heldOutRatio, archLr, decision: decisionRule(v) };
+      const decision = decisionRule(v);
+      const s = { ...i, estimator, heldOutRatio, archLr, decision };
       await selectBackend(backend);
       const { pinConfig } = await import('../stages/pipeline');
       pinConfig(i.out, s.config);
@@ -264,6 +265,7 @@ export async function runCommand(
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const beam = int(v, 'beam', 0, 0, 10000);
       const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
+      const decision = decisionRule(v);
       const p = {
         ...i,
         test,
@@ -275,7 +277,7 @@ export async function runCommand(
         retrainMinEpochs: minEpochs,
         lrFloor: 1e-5,
         beam,
-        decision: decisionRule(v),
+        decision,
         epochs: { search: searchEpochs },
       };
       await selectBackend(backend);
