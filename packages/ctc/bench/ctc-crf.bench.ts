@@ -1,18 +1,25 @@
 // CTC-CRF loss + gradient for batch 32 x 300 frames x 72 classes against plain ctcLoss in the same
 // run (alternating), with a 4-gram phone LM estimated from the bundled corpus's training
-// transcripts (packages/corpus/data/train/text through lang/lexicon.txt and lang/units.txt).
+// transcripts (packages/corpus/data/train/text through lang/lexicon.txt and lang/units.txt), the
+// unpruned 4-gram and the 3-gram, and where the time goes (the serial kernels alone).
 import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { markdownTable, median, record } from '../../../bench/report';
+import { loadAverage, markdownTable, median, record } from '../../../bench/report';
+import { crfForwardBackward } from '../src/ctc-crf-utterance';
+import { type CtcBatch, ctcForwardBackward } from '../src/ctc-forward-backward';
+import { denominatorForwardBackward } from '../src/denominator-forward-backward';
+import { denominatorLayout } from '../src/denominator-layout';
 import {
   buildDenominatorGraph,
   ctcCrfForwardBackward,
   ctcCrfLoss,
   ctcLoss,
+  type DenominatorGraph,
   estimatePhoneLm,
+  sharedCtcPool,
 } from '../src/index';
 import { mulberry32 as rng } from '../src/mulberry32';
 
@@ -70,6 +77,10 @@ async function main(): Promise<void> {
   t0 = performance.now();
   const denominator = buildDenominatorGraph(lm, { numClasses: C });
   const graphMs = performance.now() - t0;
+  const unpruned = buildDenominatorGraph(estimatePhoneLm(train, { order: 4, extraStates: Infinity }), {
+    numClasses: C,
+  });
+  const denominator3 = buildDenominatorGraph(estimatePhoneLm(train, { order: 3 }), { numClasses: C });
   const targets = train.slice(0, B);
   const r = rng(2021);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -82,58 +93,58 @@ async function main(): Promise<void> {
     g.dataSync();
     g.dispose();
   };
-  const crfStep = timeGrad((x) => ctcCrfLoss(x, targets, lengths, { denominator, lambda: 0.01 }));
-  const ctcStep = timeGrad((x) => ctcLoss(x, targets, lengths));
-  const kernel = () =>
-    ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, true);
-  const denominator3 = buildDenominatorGraph(estimatePhoneLm(train, { order: 3 }), { numClasses: C });
-  const kernel3 = () =>
-    ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator3, 0.01, true);
-  const ker3: number[] = [];
-  const crf: number[] = [];
-  const ctc: number[] = [];
-  const ker: number[] = [];
-  crfStep();
-  ctcStep();
-  const probe = kernel();
+  const crfStep = (graph: DenominatorGraph) =>
+    timeGrad((x) => ctcCrfLoss(x, targets, lengths, { denominator: graph, lambda: 0.01 }));
+  const batch: CtcBatch = {
+    data: logitsData,
+    batch: B,
+    time: T,
+    classes: C,
+    targets,
+    inputLengths: lengths,
+    blank: 0,
+    scores: 'logits',
+  };
+  const layout = denominatorLayout(denominator);
+  const variants: [string, () => void][] = [
+    ['ctcLoss (loss + grad, tf.grad)', timeGrad((x) => ctcLoss(x, targets, lengths))],
+    [graphName('ctcCrfLoss (loss + grad, tf.grad), 4-gram', denominator), crfStep(denominator)],
+    [graphName('ctcCrfLoss, 4-gram without state pruning', unpruned), crfStep(unpruned)],
+    [graphName('ctcCrfLoss, 3-gram', denominator3), crfStep(denominator3)],
+    ['4-gram kernel on one thread: numerator + denominator', () => crfForwardBackward(batch, layout, 0.01)],
+    [
+      '4-gram, one thread: denominator forward + backward',
+      () => denominatorForwardBackward(logitsData, [B, T, C], lengths, denominator),
+    ],
+    [
+      '4-gram, one thread: denominator forward only',
+      () => denominatorForwardBackward(logitsData, [B, T, C], lengths, denominator, { grad: false }),
+    ],
+    ['one thread: CTC numerator (ctcForwardBackward)', () => ctcForwardBackward(batch)],
+  ];
+  const times = variants.map(() => [] as number[]);
+  for (const [, fn] of variants) fn(); // warm up (and start the pool's workers)
+  for (const [, fn] of variants) fn();
+  const load0 = loadAverage();
   for (let i = 0; i < REPS; i++) {
-    for (const [fn, out] of [
-      [crfStep, crf],
-      [ctcStep, ctc],
-      [kernel, ker],
-      [kernel3, ker3],
-    ] as const) {
+    variants.forEach(([, fn], v) => {
       const s = performance.now();
       fn();
-      out.push(performance.now() - s);
-    }
+      times[v]!.push(performance.now() - s);
+    });
   }
+  const load1 = loadAverage();
   logits.dispose();
-  const ms = (x: number) => x.toFixed(1);
   const frames = lengths.reduce((a, b) => a + b, 0);
-  const rows = [
-    ['ctcLoss (loss + grad, tf.grad)', ms(median(ctc)), Math.round(frames / (median(ctc) / 1000)), '1.00'],
-    [
-      'ctcCrfLoss (loss + grad, tf.grad)',
-      ms(median(crf)),
-      Math.round(frames / (median(crf) / 1000)),
-      (median(crf) / median(ctc)).toFixed(2),
-    ],
-    [
-      'ctcCrfForwardBackward kernel only',
-      ms(median(ker)),
-      Math.round(frames / (median(ker) / 1000)),
-      (median(ker) / median(ctc)).toFixed(2),
-    ],
-    [
-      `kernel only, 3-gram LM (${denominator3.numLmStates} LM states, ${denominator3.arcFrom.length} arcs)`,
-      ms(median(ker3)),
-      Math.round(frames / (median(ker3) / 1000)),
-      (median(ker3) / median(ctc)).toFixed(2),
-    ],
-  ];
+  const ctcMs = median(times[0]!);
+  const rows = variants.map(([name], v) => {
+    const m = median(times[v]!);
+    return [name, m.toFixed(1), Math.round(frames / (m / 1000)), (m / ctcMs).toFixed(2)];
+  });
   const sizes = lm.ngrams.map((t, n) => `${n + 1}-grams ${t.size}`).join(', ');
+  const probe = ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, false);
   const meanLoss = probe.loss.reduce((a, b) => a + b, 0) / B;
+  const pool = sharedCtcPool();
   record(
     'CTC-CRF loss (@stnas/ctc)',
     markdownTable(
@@ -142,15 +153,24 @@ async function main(): Promise<void> {
     ),
     [
       `Phone LM: 4-gram from the bundled corpus's ${train.length} training transcripts (${sizes}; hard back-off, ` +
-        `histories of 3 phones kept if seen twice), estimated in ${lmMs.toFixed(0)} ms. Denominator graph: ` +
-        `${denominator.numLmStates} LM states, ${denominator.numLabelStates} label states, ` +
-        `${denominator.arcFrom.length} LM arcs, built in ${graphMs.toFixed(0)} ms.`,
-      `Medians of ${REPS} alternating runs; targets are the first 32 training transcripts ` +
+        "histories of 3 phones kept if seen twice and among the 1,000 of most likelihood gain, as Kaldi's " +
+        `chain-est-phone-lm in CAT's recipe), estimated in ${lmMs.toFixed(0)} ms; graph built in ${graphMs.toFixed(0)} ms. ` +
+        '"states" counts LM states + label states, "arcs" the LM arcs; each frame costs about one operation per ' +
+        'state in each of 4 sweeps (sum into LM states, emit, backward, occupancy) and 2 per arc (forward, backward).',
+      `Medians of ${REPS} alternating runs; load average ${load0} before, ${load1} after (2 cores shared with other ` +
+        `jobs: absolute times are inflated, compare ratios). ctcLoss and ctcCrfLoss split the batch over the calling ` +
+        `thread and ${pool.threads} worker thread(s) of the shared pool (bit-identical to one thread); the "one thread" ` +
+        'rows run the same kernels serially. Targets are the first 32 training transcripts ' +
         `(${Math.min(...targets.map((t) => t.length))}-${Math.max(...targets.map((t) => t.length))} phones), ` +
         `lengths 241-300 frames, random logits; mean per-utterance loss ${meanLoss.toFixed(2)}. ` +
-        'Single-threaded (the batch loop is serial). PyTorch has no CTC-CRF (CAT is CUDA-only), so there is no torch column.',
+        'PyTorch has no CTC-CRF (CAT is CUDA-only), so there is no torch column.',
     ].join('\n'),
   );
+  await pool.close();
+}
+
+function graphName(name: string, g: DenominatorGraph): string {
+  return `${name} (${g.numLmStates + g.numLabelStates} states, ${g.arcFrom.length} arcs)`;
 }
 
 await main();

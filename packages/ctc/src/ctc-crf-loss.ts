@@ -6,7 +6,7 @@
 // d loss / d logits = occupancy_den - softmax + (1 + lambda) * (softmax - occupancy_num): the two
 // log-softmax normalisers cancel because both occupancies sum to one per frame.
 import { customGrad, type GradSaveFunc, op, scalar, type Tensor, tensor } from '@tensorflow/tfjs-core';
-import { ctcForwardBackward } from './ctc-forward-backward';
+import type { CtcBatch } from './ctc-forward-backward';
 import {
   CtcInputError,
   type CtcTargets,
@@ -14,8 +14,9 @@ import {
   checkTargetsAndLengths,
   readCheckedScores,
 } from './ctc-inputs';
-import { type DenominatorResult, denominatorForwardBackward } from './denominator-forward-backward';
+import { crfForwardBackwardParallel } from './ctc-worker-pool';
 import type { DenominatorGraph } from './denominator-graph';
+import { denominatorLayout } from './denominator-layout';
 import { tapeIsRecording } from './tape-is-recording';
 
 /**
@@ -110,46 +111,34 @@ export function ctcCrfForwardBackward(
   wantGrad: boolean,
 ): CtcCrfParts {
   const [B, T, C] = shape;
-  const num = ctcForwardBackward(
-    { data, batch: B, time: T, classes: C, targets, inputLengths, blank: graph.blank, scores: 'logits' },
-    { grad: wantGrad },
-  );
-  const den: DenominatorResult = denominatorForwardBackward(data, shape, inputLengths, graph, {
-    grad: wantGrad,
-  });
+  const batch: CtcBatch = {
+    data,
+    batch: B,
+    time: T,
+    classes: C,
+    targets,
+    inputLengths,
+    blank: graph.blank,
+    scores: 'logits',
+  };
+  const r = crfForwardBackwardParallel(batch, denominatorLayout(graph), lambda, { grad: wantGrad });
   const lm = new Float64Array(B);
   const loss = new Float64Array(B);
   for (let b = 0; b < B; b++) {
     lm[b] = graph.sequenceLogProb(targets[b]!);
-    const ctc = num.losses[b]!;
+    const ctc = r.losses[b]!;
     loss[b] =
       ctc === Number.POSITIVE_INFINITY || lm[b] === Number.NEGATIVE_INFINITY
         ? Number.POSITIVE_INFINITY
-        : (1 + lambda) * ctc - lm[b]! + den.logZ[b]!;
+        : (1 + lambda) * ctc - lm[b]! + r.den[b]!;
   }
-  if (!wantGrad) return { ctc: num.losses, lm, den: den.logZ, loss };
-  const grad = num.grad!; // softmax - occupancy_num, reused in place
-  const occ = den.occupancy!;
+  if (!r.grad) return { ctc: r.losses, lm, den: r.den, loss };
+  const grad = r.grad;
   for (let b = 0; b < B; b++) {
-    const L = inputLengths[b]!;
-    const base = b * T * C;
-    if (loss[b] === Number.POSITIVE_INFINITY) {
-      grad.fill(Number.NaN, base, base + L * C);
-      continue;
-    }
-    for (let t = 0; t < L; t++) {
-      const o = base + t * C;
-      let m = Number.NEGATIVE_INFINITY;
-      for (let c = 0; c < C; c++) if (data[o + c]! > m) m = data[o + c]!;
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(data[o + c]! - m);
-      const inv = 1 / sum;
-      for (let c = 0; c < C; c++) {
-        grad[o + c] = (1 + lambda) * grad[o + c]! + occ[o + c]! - Math.exp(data[o + c]! - m) * inv;
-      }
-    }
+    if (loss[b] === Number.POSITIVE_INFINITY)
+      grad.fill(Number.NaN, b * T * C, (b * T + inputLengths[b]!) * C);
   }
-  return { ctc: num.losses, lm, den: den.logZ, loss, grad };
+  return { ctc: r.losses, lm, den: r.den, loss, grad };
 }
 
 /**

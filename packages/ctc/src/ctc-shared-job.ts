@@ -2,7 +2,9 @@
 // thread runs over it. Utterances are claimed one at a time with a compare-and-swap on `status`
 // (0 free, 1 claimed, 2 done), so a thread that starts late or stops early only changes who
 // computes an utterance, never what is computed.
+import { type CrfWorkspace, crfUtterance, crfWorkspace } from './ctc-crf-utterance';
 import { type CtcBatch, CtcWorkspace, ctcUtterance, maxExtendedStates } from './ctc-forward-backward';
+import type { DenominatorLayout } from './denominator-layout';
 
 /** Status of an utterance nobody has claimed yet. */
 export const FREE = 0;
@@ -31,6 +33,16 @@ export interface SharedCtcJob {
   readonly fellBack: Uint8Array;
   /** Per-utterance {@link FREE} / {@link CLAIMED} / {@link DONE}. */
   readonly status: Int32Array;
+  /** Set for a CTC-CRF job: `losses` are the CTC losses and `grad` the combined CTC-CRF gradient. */
+  readonly crf?: SharedCrfPart;
+}
+
+/** The CTC-CRF part of a {@link SharedCtcJob}. */
+export interface SharedCrfPart {
+  readonly layout: DenominatorLayout;
+  readonly lambda: number;
+  /** Denominator log-score per utterance. */
+  readonly den: Float64Array;
 }
 
 type SharedArrayKind =
@@ -69,6 +81,7 @@ export function makeSharedJob(
   wantGrad: boolean,
   logOnly: boolean,
   arena: SharedArena = new SharedArena(),
+  crf?: { layout: DenominatorLayout; lambda: number },
 ): SharedCtcJob {
   const { batch: B, time: T, classes: C } = batch;
   const n = B * T * C;
@@ -100,6 +113,7 @@ export function makeSharedJob(
     grad,
     fellBack: arena.view('fellBack', Uint8Array, B).fill(0),
     status: new Int32Array(new SharedArrayBuffer(Math.max(8, B * 4)), 0, B),
+    ...(crf ? { crf: { ...crf, den: arena.view('den', Float64Array, B).fill(0) } } : {}),
   };
 }
 
@@ -119,14 +133,24 @@ export function jobBatch(job: SharedCtcJob): CtcBatch {
   };
 }
 
+/** Per-thread scratch space of a job: CTC, or CTC-CRF. */
+export type JobWorkspace = CtcWorkspace | CrfWorkspace;
+
 /** Scratch space sized for a job's longest utterance. */
-export function jobWorkspace(batch: CtcBatch): CtcWorkspace {
+export function jobWorkspace(job: SharedCtcJob, batch: CtcBatch): JobWorkspace {
+  if (job.crf) return crfWorkspace(batch, job.crf.layout);
   return new CtcWorkspace(batch.time, batch.classes, maxExtendedStates(batch.targets));
 }
 
 /** Computes utterance `b` into the job's outputs and marks it done (waking a waiting thread). */
-export function computeUtterance(job: SharedCtcJob, batch: CtcBatch, ws: CtcWorkspace, b: number): void {
-  job.losses[b] = ctcUtterance(batch, b, ws, job.grad, job.logOnly);
+export function computeUtterance(job: SharedCtcJob, batch: CtcBatch, ws: JobWorkspace, b: number): void {
+  if (job.crf) {
+    const w = ws as CrfWorkspace;
+    const { lambda, den } = job.crf;
+    job.losses[b] = crfUtterance(batch, b, w, lambda, job.grad, den, job.logOnly);
+  } else {
+    job.losses[b] = ctcUtterance(batch, b, ws as CtcWorkspace, job.grad, job.logOnly);
+  }
   job.fellBack[b] = ws.fellBack ? 1 : 0;
   Atomics.store(job.status, b, DONE); // sequentially consistent: the writes above are visible first
   Atomics.notify(job.status, b);
@@ -136,7 +160,7 @@ export function computeUtterance(job: SharedCtcJob, batch: CtcBatch, ws: CtcWork
  * Claims and computes free utterances until none is left, scanning forwards (the main thread) or
  * backwards (workers) so the threads meet in the middle. Returns how many it computed.
  */
-export function drainJob(job: SharedCtcJob, batch: CtcBatch, ws: CtcWorkspace, backwards: boolean): number {
+export function drainJob(job: SharedCtcJob, batch: CtcBatch, ws: JobWorkspace, backwards: boolean): number {
   let count = 0;
   for (let i = 0; i < job.batch; i++) {
     const b = backwards ? job.batch - 1 - i : i;

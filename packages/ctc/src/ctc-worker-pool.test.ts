@@ -4,10 +4,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crfForwardBackward } from './ctc-crf-utterance';
 import { type CtcBatch, ctcForwardBackward } from './ctc-forward-backward';
 import { ctcLoss } from './ctc-loss';
 import { CTC_PARALLEL_MIN_WORK, CtcWorkerPool, ctcWork, sharedCtcPool } from './ctc-worker-pool';
+import { buildDenominatorGraph } from './denominator-graph';
+import { denominatorLayout } from './denominator-layout';
 import { mulberry32 as rng } from './mulberry32';
+import { estimatePhoneLm } from './phone-lm';
 
 /**
  * A batch large enough for the pool, with varied lengths, an infeasible utterance (2 frames for 3
@@ -194,5 +198,39 @@ parentPort.on('message', ({ job }) => {
     x.dispose();
     expect(sharedCtcPool().failed).toBeUndefined();
     expect(workerTookPart).toBe(true);
+  });
+});
+
+describe('CtcWorkerPool with CTC-CRF jobs', () => {
+  it('gives bit-identical CTC losses, denominators, gradients and fallbacks to the serial kernel', async () => {
+    const pool = new CtcWorkerPool({ workers: 1, minWork: 1000 });
+    pools.push(pool);
+    const batch = makeBatch(13, 8, 60, 12);
+    // a 3-gram over the batch's own targets, so every reference has a path
+    const lm = estimatePhoneLm(batch.targets as Int32Array[], { order: 3 });
+    const layout = denominatorLayout(buildDenominatorGraph(lm, { numClasses: 12 }));
+    const serial = crfForwardBackward(batch, layout, 0.1);
+    expect(serial.losses[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(serial.logSpaceFallbacks).toBeGreaterThanOrEqual(1);
+    let parallel = pool.runCrf(batch, layout, 0.1);
+    for (let i = 0; i < 200 && pool.lastWorkerUtterances === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      parallel = pool.runCrf(batch, layout, 0.1);
+    }
+    expect(pool.failed).toBeUndefined();
+    expect(pool.lastWorkerUtterances).toBeGreaterThan(0);
+    expectSameBits(parallel.losses, serial.losses);
+    expectSameBits(parallel.den, serial.den);
+    expectSameBits(parallel.grad!, serial.grad!);
+    expect(parallel.logSpaceFallbacks).toBe(serial.logSpaceFallbacks);
+    const lossOnly = pool.runCrf(batch, layout, 0.1, { grad: false });
+    expect(lossOnly.grad).toBeUndefined();
+    expectSameBits(lossOnly.den, serial.den);
+    const logSerial = crfForwardBackward(batch, layout, 0.1, { method: 'log' });
+    const logParallel = pool.runCrf(batch, layout, 0.1, { method: 'log' });
+    expectSameBits(logParallel.den, logSerial.den);
+    expectSameBits(logParallel.grad!, logSerial.grad!);
+    // the scaled and log-space denominators agree
+    expect(serial.den).toBeAllclose(logSerial.den, { rtol: 1e-10, atol: 1e-9 });
   });
 });

@@ -5,6 +5,7 @@
 // thread compute what is left and retires the pool, so results are always the same bits.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type CrfBatchResult, crfForwardBackward, crfWork } from './ctc-crf-utterance';
 import {
   type CtcBatch,
   type CtcKernelOptions,
@@ -20,6 +21,7 @@ import {
   makeSharedJob,
   SharedArena,
 } from './ctc-shared-job';
+import type { DenominatorLayout } from './denominator-layout';
 
 /**
  * Below this much work (see {@link ctcWork}) a batch stays on one thread. Measured on 2 cores
@@ -125,16 +127,52 @@ export class CtcWorkerPool {
   run(batch: CtcBatch, options: CtcKernelOptions = {}): CtcResult {
     this.lastWorkerUtterances = 0;
     if (batch.batch < 2 || ctcWork(batch) < this.minWork) return ctcForwardBackward(batch, options);
+    const job = this.execute(batch, options);
+    if (!job) return ctcForwardBackward(batch, options);
+    return job.grad
+      ? { losses: job.losses, grad: job.grad, logSpaceFallbacks: job.logSpaceFallbacks }
+      : { losses: job.losses, logSpaceFallbacks: job.logSpaceFallbacks };
+  }
+
+  /**
+   * The CTC-CRF kernel (CTC numerator and denominator of each utterance, gradients combined) over
+   * a batch of logits, split like {@link CtcWorkerPool.run}; the same bits as the serial loop.
+   */
+  runCrf(
+    batch: CtcBatch,
+    layout: DenominatorLayout,
+    lambda: number,
+    options: CtcKernelOptions = {},
+  ): CrfBatchResult {
+    this.lastWorkerUtterances = 0;
+    if (batch.batch < 2 || crfWork(batch, layout) < this.minWork) {
+      return crfForwardBackward(batch, layout, lambda, options);
+    }
+    const job = this.execute(batch, options, { layout, lambda });
+    if (!job) return crfForwardBackward(batch, layout, lambda, options);
+    return job.grad
+      ? { losses: job.losses, den: job.den!, grad: job.grad, logSpaceFallbacks: job.logSpaceFallbacks }
+      : { losses: job.losses, den: job.den!, logSpaceFallbacks: job.logSpaceFallbacks };
+  }
+
+  /** Posts a shared job, computes on this thread, waits; undefined when there are no workers. */
+  private execute(
+    batch: CtcBatch,
+    options: CtcKernelOptions,
+    crf?: { layout: DenominatorLayout; lambda: number },
+  ):
+    | { losses: Float64Array; den?: Float64Array; grad?: Float32Array; logSpaceFallbacks: number }
+    | undefined {
     const workers = this.ensureWorkers();
-    if (!workers || workers.length === 0) return ctcForwardBackward(batch, options);
-    const job = makeSharedJob(batch, options.grad ?? true, options.method === 'log', this.arena);
+    if (!workers || workers.length === 0) return undefined;
+    const job = makeSharedJob(batch, options.grad ?? true, options.method === 'log', this.arena, crf);
     try {
       for (const w of workers) w.postMessage({ job });
     } catch (e) {
       this.fail(e instanceof Error ? e : new Error(String(e)));
     }
     const view = jobBatch(job);
-    const ws = jobWorkspace(view);
+    const ws = jobWorkspace(job, view);
     let mine = drainJob(job, view, ws, false);
     // Wait for the utterances the workers claimed; past the deadline, compute them here.
     const deadline = performance.now() + this.timeoutMs;
@@ -151,11 +189,13 @@ export class CtcWorkerPool {
     this.lastWorkerUtterances = job.batch - mine;
     let fallbacks = 0;
     for (let b = 0; b < job.batch; b++) fallbacks += job.fellBack[b]!;
-    const losses = Float64Array.from(job.losses);
-    // The gradient leaves in a private copy: the shared buffer is reused by the next job.
-    return job.grad
-      ? { losses, grad: job.grad.slice(), logSpaceFallbacks: fallbacks }
-      : { losses, logSpaceFallbacks: fallbacks };
+    // The outputs leave in private copies: the shared buffers are reused by the next job.
+    return {
+      losses: Float64Array.from(job.losses),
+      ...(job.crf ? { den: Float64Array.from(job.crf.den) } : {}),
+      ...(job.grad ? { grad: job.grad.slice() } : {}),
+      logSpaceFallbacks: fallbacks,
+    };
   }
 
   /** Stops the workers; later runs are single-threaded. */
@@ -182,6 +222,19 @@ let sharedPool: CtcWorkerPool | undefined;
 export function sharedCtcPool(): CtcWorkerPool {
   sharedPool ??= new CtcWorkerPool();
   return sharedPool;
+}
+
+/** The CTC-CRF kernel on the process-wide worker pool (small batches stay on this thread). */
+export function crfForwardBackwardParallel(
+  batch: CtcBatch,
+  layout: DenominatorLayout,
+  lambda: number,
+  options: CtcKernelOptions = {},
+): CrfBatchResult {
+  if (batch.batch < 2 || crfWork(batch, layout) < CTC_PARALLEL_MIN_WORK) {
+    return crfForwardBackward(batch, layout, lambda, options);
+  }
+  return sharedCtcPool().runCrf(batch, layout, lambda, options);
 }
 
 /** {@link ctcForwardBackward} on the process-wide worker pool (small batches stay on this thread). */

@@ -9,5 +9,5 @@ export interface CtcWorkerMessage {
 
 parentPort?.on('message', (message: CtcWorkerMessage) => {
   const batch = jobBatch(message.job);
-  drainJob(message.job, batch, jobWorkspace(batch), true);
+  drainJob(message.job, batch, jobWorkspace(message.job, batch), true);
 });

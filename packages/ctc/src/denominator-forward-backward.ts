@@ -1,8 +1,13 @@
 // Forward-backward over the CTC-CRF denominator graph (see denominator-graph.ts) with log-softmax
-// frame potentials, on typed arrays. The fast path works in the probability domain with every
-// alpha row rescaled to sum 1 (as ctc-forward-backward.ts does); an utterance whose rows underflow
-// float64 is redone in log space, which is exact for any finite scores.
+// frame potentials, on typed arrays, one utterance at a time (so a batch can be split over threads
+// with identical bits; see ctc-shared-job.ts). The fast path works in the probability domain with
+// every alpha row rescaled to sum 1 (as ctc-forward-backward.ts does) over the inner-loop layout of
+// denominator-layout.ts: the recursion runs in float64, and the alpha rows the backward pass reads
+// are kept in float32 (half the memory traffic; they only enter the float32 occupancies, as
+// ratios within a frame). An utterance whose rows underflow float64 is redone in log space, which
+// is exact for any finite scores.
 import type { DenominatorGraph } from './denominator-graph';
+import { type DenominatorLayout, denominatorLayout } from './denominator-layout';
 
 /** Per-utterance denominator log-scores and, if asked, the frame-class occupancies. */
 export interface DenominatorResult {
@@ -26,8 +31,8 @@ const TINY = 1e-290;
 const NEG = Number.NEGATIVE_INFINITY;
 
 /**
- * Runs the denominator forward-backward over a batch of logits `[batch, time, classes]` (row-major);
- * the potentials are their log-softmax. Inputs must already be validated.
+ * Runs the denominator forward-backward over a batch of logits `[batch, time, classes]` (row-major)
+ * on the calling thread; the potentials are their log-softmax. Inputs must already be validated.
  */
 export function denominatorForwardBackward(
   data: Float32Array | Float64Array,
@@ -40,38 +45,37 @@ export function denominatorForwardBackward(
   const wantGrad = options.grad ?? true;
   const logZ = new Float64Array(B);
   const occupancy = wantGrad ? new Float32Array(B * T * C) : undefined;
-  const ws = new DenWorkspace(graph, T, C);
+  const ws = new DenWorkspace(denominatorLayout(graph), T);
   let fallbacks = 0;
   for (let b = 0; b < B; b++) {
-    const L = inputLengths[b]!;
-    ws.load(data, b * T * C, L);
-    let z = options.method === 'log' ? Number.NaN : ws.scaled(occupancy, b * T * C);
-    if (Number.isNaN(z)) {
-      fallbacks++;
-      z = ws.logSpace(occupancy, b * T * C);
-    }
-    logZ[b] = z;
+    logZ[b] = ws.utterance(data, b * T * C, inputLengths[b]!, occupancy, options.method === 'log');
+    if (ws.fellBack) fallbacks++;
   }
   return occupancy
     ? { logZ, occupancy, logSpaceFallbacks: fallbacks }
     : { logZ, logSpaceFallbacks: fallbacks };
 }
 
-class DenWorkspace {
-  private readonly g: DenominatorGraph;
+/** Scratch space of the denominator kernel for one layout and up to `T` frames (one per thread). */
+export class DenWorkspace {
+  /** Whether the last utterance needed the log-space recursion. */
+  fellBack = false;
+  /** The layout this workspace was built for. */
+  readonly layout: DenominatorLayout;
   private readonly C: number;
   private readonly G: number;
   private readonly K: number;
   private readonly S: number;
-  private readonly arcP: Float64Array; // exp(arc log-probability)
-  private readonly finalP: Float64Array; // exp(final log-probability)
-  private readonly arcStart: Int32Array; // [G + 1] arcs of each LM state (arcs are grouped by source)
-  private readonly lsStart: Int32Array; // [G + 1] label states of each LM state, in lsList
-  private readonly lsList: Int32Array;
-  private readonly e: Float64Array; // [T, C] exp(score - max_t)
+  /** [T, C] exp(score - max_t). */
+  readonly e: Float64Array;
+  /** [T] 1 / sum_c e[t, c]: the softmax of class c at frame t is e[t, c] * invSum[t]. */
+  readonly invSum: Float64Array;
   private readonly logNorm: Float64Array; // [T] log-softmax of class c is log e[t, c] - logNorm[t]
-  private readonly alpha: Float64Array; // [T, S]
-  private readonly u: Float64Array; // [G]
+  private readonly alpha: Float32Array; // [T, S] scaled rows kept for the backward pass
+  private prev: Float64Array; // [S + 1] the working rows; index S is always 0
+  private cur: Float64Array;
+  private u: Float64Array; // [G]
+  private un: Float64Array; // [G]
   private readonly beta: Float64Array; // [S]
   private readonly v: Float64Array; // [S]
   private readonly occ: Float64Array; // [C]
@@ -79,39 +83,51 @@ class DenWorkspace {
   private base = 0;
   private L = 0;
 
-  constructor(graph: DenominatorGraph, T: number, C: number) {
-    this.g = graph;
-    this.C = C;
-    this.G = graph.numLmStates;
-    this.K = graph.numLabelStates;
+  constructor(layout: DenominatorLayout, T: number) {
+    this.layout = layout;
+    this.C = layout.numClasses;
+    this.G = layout.numLmStates;
+    this.K = layout.numLabelStates;
     this.S = this.G + this.K;
-    this.arcP = graph.arcLogProb.map(Math.exp);
-    this.finalP = graph.finalLogProb.map(Math.exp);
-    const A = graph.arcFrom.length;
-    this.arcStart = new Int32Array(this.G + 1);
-    for (let a = 0; a < A; a++) this.arcStart[graph.arcFrom[a]! + 1]!++;
-    for (let g = 0; g < this.G; g++) this.arcStart[g + 1]! += this.arcStart[g]!;
-    for (let a = 1; a < A; a++) {
-      if (graph.arcFrom[a]! < graph.arcFrom[a - 1]!)
-        throw new Error('denominator graph arcs must be sorted by source');
-    }
-    this.lsStart = new Int32Array(this.G + 1);
-    for (let k = 0; k < this.K; k++) this.lsStart[graph.labelStateLm[k]! + 1]!++;
-    for (let g = 0; g < this.G; g++) this.lsStart[g + 1]! += this.lsStart[g]!;
-    this.lsList = new Int32Array(this.K);
-    const fill = this.lsStart.slice(0, this.G);
-    for (let k = 0; k < this.K; k++) this.lsList[fill[graph.labelStateLm[k]!]!++] = k;
-    this.e = new Float64Array(T * C);
-    this.logNorm = new Float64Array(T);
-    this.alpha = new Float64Array(Math.max(1, T) * this.S);
+    const C = this.C;
+    this.e = new Float64Array(Math.max(1, T) * C);
+    this.invSum = new Float64Array(Math.max(1, T));
+    this.logNorm = new Float64Array(Math.max(1, T));
+    this.alpha = new Float32Array(Math.max(1, T) * this.S);
+    this.prev = new Float64Array(this.S + 1);
+    this.cur = new Float64Array(this.S + 1);
     this.u = new Float64Array(this.G);
+    this.un = new Float64Array(this.G);
     this.beta = new Float64Array(this.S);
     this.v = new Float64Array(this.S);
     this.occ = new Float64Array(C);
   }
 
-  load(data: Float32Array | Float64Array, base: number, L: number): void {
-    const { C, e, logNorm } = this;
+  /**
+   * log Z of one utterance (`L` frames of logits at `data[base..]`), writing its occupancy rows at
+   * `occOut[obase..]` (default `base`) if given; `fellBack` tells whether it needed the log-space
+   * recursion.
+   */
+  utterance(
+    data: Float32Array | Float64Array,
+    base: number,
+    L: number,
+    occOut: Float32Array | undefined,
+    logOnly: boolean,
+    obase = base,
+  ): number {
+    this.load(data, base, L);
+    this.fellBack = false;
+    let z = logOnly ? Number.NaN : this.scaled(occOut, obase);
+    if (Number.isNaN(z)) {
+      this.fellBack = true;
+      z = this.logSpace(occOut, obase);
+    }
+    return z;
+  }
+
+  private load(data: Float32Array | Float64Array, base: number, L: number): void {
+    const { C, e, logNorm, invSum } = this;
     this.data = data;
     this.base = base;
     this.L = L;
@@ -126,70 +142,76 @@ class DenWorkspace {
         sum += x;
       }
       logNorm[t] = Math.log(sum);
+      invSum[t] = 1 / sum;
     }
   }
 
   /**
-   * Scaled forward-backward; returns log Z, or NaN when float64 underflows. Row t is stored scaled
-   * so that it sums to the factor `rowSum` logged for it; the previous row's normaliser is folded
-   * into the emissions (occupancies are per-row ratios, so the backward pass needs no rescaling).
+   * Scaled forward-backward; returns log Z, or NaN when float64 underflows. Row t is scaled to sum
+   * 1 after the factor `sum` logged for it; the previous row's normaliser is folded into the
+   * emissions (occupancies are per-row ratios, so the backward pass needs no rescaling).
    */
-  scaled(occOut: Float32Array | undefined, obase: number): number {
-    const { g, C, G, K, S, arcP, finalP, e, logNorm, alpha, u, L } = this;
-    const { arcFrom, arcTo, arcExclude, labelStateLm: lsLm, labelStateClass: lsCls, blank } = g;
-    const A = arcFrom.length;
-    if (L === 0) return g.finalLogProb[g.startState]!;
+  private scaled(occOut: Float32Array | undefined, obase: number): number {
+    const { C, G, S, e, logNorm, alpha, L } = this;
+    const lay = this.layout;
+    const { lsStart, lsClass, inStart, inFrom, inExclude, inP, finalP, blank } = lay;
+    if (L === 0) return lay.finalLogProb[lay.startState]!;
+    let prev = this.prev;
+    let cur = this.cur;
+    // u[q]: all the mass of the previous row in LM state q (its blank and label states), built
+    // while that row is computed; un collects the current row's for the next frame.
+    let u = this.u;
+    let un = this.un;
     let logZ = 0;
     let inv = 1; // 1 / sum of the previous row
+    prev.fill(0);
+    u.fill(0);
+    // Frame 0 enters from B(start) alone: a virtual previous row holding just that state.
+    prev[lay.startState] = 1;
+    u[lay.startState] = 1;
     for (let t = 0; t < L; t++) {
-      const row = t * S;
-      const rowL = row + G;
       const er = t * C;
-      if (t === 0) {
-        u.fill(0);
-        u[g.startState] = 1;
-        alpha.fill(0, row, row + S);
-        for (let a = 0; a < A; a++) alpha[rowL + arcTo[a]!]! += arcP[a]! * u[arcFrom[a]!]!;
-      } else {
-        const prev = row - S;
-        const prevL = prev + G;
-        for (let q = 0; q < G; q++) u[q] = alpha[prev + q]!;
-        for (let k = 0; k < K; k++) {
-          const x = alpha[prevL + k]!;
-          u[lsLm[k]!]! += x;
-          alpha[rowL + k] = x; // the repeat of the label
-        }
-        for (let a = 0; a < A; a++) {
-          const x = arcExclude[a]!;
-          let src = u[arcFrom[a]!]!;
-          if (x >= 0) {
-            src -= alpha[prevL + x]!; // no repeat of a label without a blank in between
-            if (src < 0) src = 0;
-          }
-          alpha[rowL + arcTo[a]!]! += arcP[a]! * src;
-        }
-      }
+      const sc = inv;
+      const eb = e[er + blank]! * sc;
       let sum = 0;
-      const eb = e[er + blank]! * inv;
       for (let q = 0; q < G; q++) {
-        const x = eb * u[q]!;
-        alpha[row + q] = x;
-        sum += x;
+        const xb = eb * u[q]!;
+        cur[q] = xb;
+        let mass = xb;
+        for (let k = lsStart[q]!, end = lsStart[q + 1]!; k < end; k++) {
+          let acc = prev[G + k]!; // the repeat of the label
+          for (let a = inStart[k]!, stop = inStart[k + 1]!; a < stop; a++) {
+            // no repeat of a label without a blank in between: the source's own label state is out
+            const src = u[inFrom[a]!]! - prev[inExclude[a]!]!;
+            if (src > 0) acc += inP[a]! * src;
+          }
+          const x = acc * e[er + lsClass[k]!]! * sc;
+          cur[G + k] = x;
+          mass += x;
+        }
+        un[q] = mass;
+        sum += mass;
       }
-      for (let k = 0; k < K; k++) {
-        const x = alpha[rowL + k]! * e[er + lsCls[k]!]! * inv;
-        alpha[rowL + k] = x;
-        sum += x;
-      }
-      if (!(sum > TINY) || !Number.isFinite(sum)) return Number.NaN;
+      if (!(sum > TINY) || !Number.isFinite(sum)) return this.keep(prev, cur, u, un, Number.NaN);
       inv = 1 / sum;
       logZ += Math.log(sum) - logNorm[t]!;
+      if (occOut) {
+        // stored normalised, so float32 loses only states below 1e-38 of the row's mass
+        const row = t * S;
+        for (let s = 0; s < S; s++) alpha[row + s] = cur[s]! * inv;
+      }
+      let swap = prev;
+      prev = cur;
+      cur = swap;
+      swap = u;
+      u = un;
+      un = swap;
     }
-    const last = (L - 1) * S;
+    // u now holds the last row's mass per LM state (unnormalised by its own sum).
     let end = 0;
-    for (let q = 0; q < G; q++) end += alpha[last + q]! * finalP[q]!;
-    for (let k = 0; k < K; k++) end += alpha[last + G + k]! * finalP[lsLm[k]!]!;
+    for (let q = 0; q < G; q++) end += u[q]! * finalP[q]!;
     end *= inv;
+    this.keep(prev, cur, u, un, 0);
     if (end === 0) return NEG; // no path of L frames ends in a final state
     if (!(end > TINY)) return Number.NaN;
     logZ += Math.log(end);
@@ -197,41 +219,52 @@ class DenWorkspace {
     return logZ;
   }
 
+  /** Stores the swapped working rows back (index S of both rows stays 0). */
+  private keep(prev: Float64Array, cur: Float64Array, u: Float64Array, un: Float64Array, r: number): number {
+    this.prev = prev;
+    this.cur = cur;
+    this.u = u;
+    this.un = un;
+    return r;
+  }
+
+  /**
+   * Backward pass with the occupancies computed as each beta is: beta_t from v = e_{t+1} beta_{t+1}
+   * (rescaled by the previous frame's total), the LM-arc sum gathered per source state.
+   */
   private scaledBackward(occOut: Float32Array, obase: number): boolean {
-    const { g, C, G, K, S, arcP, finalP, e, alpha, beta, v, occ, L, u } = this;
-    const { arcFrom, arcTo, arcExclude, labelStateLm: lsLm, labelStateClass: lsCls, blank } = g;
-    const A = arcFrom.length;
-    for (let q = 0; q < G; q++) beta[q] = finalP[q]!;
-    for (let k = 0; k < K; k++) beta[G + k] = finalP[lsLm[k]!]!;
+    const { C, G, K, S, e, alpha, beta, v, occ, L } = this;
+    const lay = this.layout;
+    const { lsStart, lsClass, outStart, outTo, outP, exclP, exclTo, finalP, blank } = lay;
     for (let t = L - 1; t >= 0; t--) {
-      if (t < L - 1) {
-        // beta_t from v = e_{t+1} * beta_{t+1}; u[q] collects the shared LM-arc sum of state q.
-        u.fill(0);
-        for (let a = 0; a < A; a++) u[arcFrom[a]!]! += arcP[a]! * v[G + arcTo[a]!]!;
-        for (let q = 0; q < G; q++) beta[q] = v[q]! + u[q]!;
-        for (let k = 0; k < K; k++) {
-          const q = lsLm[k]!;
-          beta[G + k] = v[q]! + v[G + k]! + u[q]!;
-        }
-        for (let a = 0; a < A; a++) {
-          const x = arcExclude[a]!;
-          if (x >= 0) beta[G + x]! -= arcP[a]! * v[G + arcTo[a]!]!;
-        }
-      }
-      // occupancy gamma_t = alpha_t beta_t / z, accumulated per class (negative betas are rounding)
+      const last = t === L - 1;
       const row = t * S;
-      const rowL = row + G;
       occ.fill(0);
       let ob = 0;
-      for (let q = 0; q < G; q++) ob += alpha[row + q]! * beta[q]!;
-      let z = ob;
-      for (let k = 0; k < K; k++) {
-        let b = beta[G + k]!;
-        if (b < 0) beta[G + k] = b = 0;
-        const p = alpha[rowL + k]! * b;
-        occ[lsCls[k]!]! += p;
-        z += p;
+      let z = 0;
+      for (let q = 0; q < G; q++) {
+        let w: number;
+        if (last) w = finalP[q]!;
+        else {
+          let s = v[q]!;
+          for (let a = outStart[q]!, end = outStart[q + 1]!; a < end; a++) s += outP[a]! * v[G + outTo[a]!]!;
+          w = s;
+        }
+        beta[q] = w;
+        ob += alpha[row + q]! * w;
+        for (let k = lsStart[q]!, end = lsStart[q + 1]!; k < end; k++) {
+          let b = w;
+          if (!last) {
+            b += v[G + k]! - exclP[k]! * v[G + exclTo[k]!]!;
+            if (!(b > 0)) b = 0; // negative only by rounding
+          }
+          beta[G + k] = b;
+          const p = alpha[row + G + k]! * b;
+          occ[lsClass[k]!]! += p;
+          z += p;
+        }
       }
+      z += ob;
       if (!(z > TINY) || !Number.isFinite(z)) return false;
       const invZ = 1 / z;
       occ[blank]! += ob;
@@ -242,25 +275,33 @@ class DenWorkspace {
         const er = t * C;
         const eb = e[er + blank]! * invZ;
         for (let q = 0; q < G; q++) v[q] = beta[q]! * eb;
-        for (let k = 0; k < K; k++) v[G + k] = beta[G + k]! * e[er + lsCls[k]!]! * invZ;
+        for (let k = 0; k < K; k++) v[G + k] = beta[G + k]! * e[er + lsClass[k]!]! * invZ;
       }
     }
     return true;
   }
 
   /** Exact log-space forward-backward over the explicit transitions (no shared sums). */
-  logSpace(occOut: Float32Array | undefined, obase: number): number {
-    const { g, C, G, K, S, data, base, logNorm, L, arcStart, lsStart, lsList } = this;
+  private logSpace(occOut: Float32Array | undefined, obase: number): number {
+    const { C, G, K, S, data, base, logNorm, L } = this;
+    const lay = this.layout;
     const {
-      arcTo,
-      arcExclude,
-      arcLogProb,
+      lsStart,
+      lsLm,
+      lsClass,
+      inStart,
+      inFrom,
+      inExclude,
+      inLogProb,
+      outStart,
+      outTo,
+      outLogProb,
+      exclLogProb,
+      exclTo,
       finalLogProb,
-      labelStateLm: lsLm,
-      labelStateClass: lsCls,
       blank,
-    } = g;
-    if (L === 0) return finalLogProb[g.startState]!;
+    } = lay;
+    if (L === 0) return finalLogProb[lay.startState]!;
     const logp = new Float64Array(L * C);
     for (let t = 0; t < L; t++) {
       let m = NEG;
@@ -269,7 +310,7 @@ class DenWorkspace {
     }
     const la = new Float64Array(L * S).fill(NEG);
     const prev0 = new Float64Array(S).fill(NEG);
-    prev0[g.startState] = 0;
+    prev0[lay.startState] = 0;
     for (let t = 0; t < L; t++) {
       const row = t * S;
       const prev = t === 0 ? prev0 : la.subarray(row - S, row);
@@ -277,21 +318,21 @@ class DenWorkspace {
       for (let q = 0; q < G; q++) {
         // B(q) <- B(q) and every L(q, l), by blank
         let s = prev[q]!;
-        for (let i = lsStart[q]!; i < lsStart[q + 1]!; i++) s = logAddExp(s, prev[G + lsList[i]!]!);
+        for (let i = lsStart[q]!; i < lsStart[q + 1]!; i++) s = logAddExp(s, prev[G + i]!);
         la[row + q] = s + logp[lp + blank]!;
       }
-      for (let k = 0; k < K; k++) la[row + G + k] = prev[G + k]!; // repeat
-      for (let q = 0; q < G; q++) {
-        for (let a = arcStart[q]!; a < arcStart[q + 1]!; a++) {
-          let s = prev[q]!;
+      for (let k = 0; k < K; k++) {
+        let s = prev[G + k]!; // repeat
+        for (let a = inStart[k]!; a < inStart[k + 1]!; a++) {
+          const q = inFrom[a]!;
+          let src = prev[q]!;
           for (let i = lsStart[q]!; i < lsStart[q + 1]!; i++) {
-            const k = lsList[i]!;
-            if (k !== arcExclude[a]) s = logAddExp(s, prev[G + k]!);
+            if (G + i !== inExclude[a]) src = logAddExp(src, prev[G + i]!);
           }
-          la[row + G + arcTo[a]!] = logAddExp(la[row + G + arcTo[a]!]!, s + arcLogProb[a]!);
+          s = logAddExp(s, src + inLogProb[a]!);
         }
+        la[row + G + k] = s + logp[lp + lsClass[k]!]!;
       }
-      for (let k = 0; k < K; k++) la[row + G + k]! += logp[lp + lsCls[k]!]!;
     }
     const last = (L - 1) * S;
     let logZ = NEG;
@@ -307,18 +348,19 @@ class DenWorkspace {
       if (t < L - 1) {
         const lp = (t + 1) * C;
         for (let q = 0; q < G; q++) lv[q] = lb[q]! + logp[lp + blank]!;
-        for (let k = 0; k < K; k++) lv[G + k] = lb[G + k]! + logp[lp + lsCls[k]!]!;
+        for (let k = 0; k < K; k++) lv[G + k] = lb[G + k]! + logp[lp + lsClass[k]!]!;
         for (let q = 0; q < G; q++) {
           let s = lv[q]!;
-          for (let a = arcStart[q]!; a < arcStart[q + 1]!; a++)
-            s = logAddExp(s, arcLogProb[a]! + lv[G + arcTo[a]!]!);
+          for (let a = outStart[q]!; a < outStart[q + 1]!; a++)
+            s = logAddExp(s, outLogProb[a]! + lv[G + outTo[a]!]!);
           nb[q] = s;
         }
         for (let k = 0; k < K; k++) {
           const q = lsLm[k]!;
+          const excluded = exclLogProb[k] !== NEG;
           let s = logAddExp(lv[q]!, lv[G + k]!);
-          for (let a = arcStart[q]!; a < arcStart[q + 1]!; a++) {
-            if (arcExclude[a] !== k) s = logAddExp(s, arcLogProb[a]! + lv[G + arcTo[a]!]!);
+          for (let a = outStart[q]!; a < outStart[q + 1]!; a++) {
+            if (!(excluded && outTo[a] === exclTo[k])) s = logAddExp(s, outLogProb[a]! + lv[G + outTo[a]!]!);
           }
           nb[G + k] = s;
         }
@@ -328,7 +370,7 @@ class DenWorkspace {
       const go = obase + t * C;
       for (let c = 0; c < C; c++) occOut[go + c] = 0;
       for (let q = 0; q < G; q++) occOut[go + blank]! += Math.exp(la[row + q]! + lb[q]! - logZ);
-      for (let k = 0; k < K; k++) occOut[go + lsCls[k]!]! += Math.exp(la[row + G + k]! + lb[G + k]! - logZ);
+      for (let k = 0; k < K; k++) occOut[go + lsClass[k]!]! += Math.exp(la[row + G + k]! + lb[G + k]! - logZ);
     }
     return logZ;
   }

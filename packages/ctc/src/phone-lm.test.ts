@@ -128,6 +128,46 @@ describe('estimatePhoneLm', () => {
     expect(pruned.logProb10(rare, w)).toBeCloseTo(pruned.logProb10([rare[1]!], w), 12);
   });
 
+  it('keeps at most extraStates long histories, those of most likelihood gain (Kaldi num-extra-lm-states)', () => {
+    const data = sequences(400, 11);
+    const all = estimatePhoneLm(data, { order: 4, extraStates: Number.POSITIVE_INFINITY });
+    const longHistories = (lm: ArpaModel) =>
+      new Set([...lm.ngrams[3]!.keys()].map((k) => k.split(' ').slice(0, 3).join(' ')));
+    const full = longHistories(all);
+    expect(full.size).toBeGreaterThan(20);
+    const pruned = estimatePhoneLm(data, { order: 4, extraStates: 10 });
+    const kept = longHistories(pruned);
+    expect(kept.size).toBe(10);
+    for (const h of kept) expect(full.has(h)).toBe(true);
+    // gain of a history = sum_w c(h, w) log(P(w | h) / P(w | suffix)), from the unpruned model
+    const gain = (h: string) => {
+      let g = 0;
+      const words = h.split(' ');
+      for (const [key] of all.ngrams[3]!) {
+        if (!key.startsWith(`${h} `)) continue;
+        const w = key.split(' ')[3]!;
+        let c = 0;
+        for (const seq of data) {
+          const ws = ['<s>', ...seq.map(String), '</s>'];
+          for (let i = 3; i < ws.length; i++) {
+            if (ws[i] === w && ws[i - 3] === words[0] && ws[i - 2] === words[1] && ws[i - 1] === words[2])
+              c++;
+          }
+        }
+        g += c * Math.LN10 * (all.logProb10(words, w) - all.logProb10(words.slice(1), w));
+      }
+      return g;
+    };
+    const minKept = Math.min(...[...kept].map(gain));
+    for (const h of full) if (!kept.has(h)) expect(gain(h)).toBeLessThanOrEqual(minKept + 1e-9);
+    // still a proper distribution after every history
+    for (const h of histories(pruned)) {
+      let total = 0;
+      for (const w of successors(pruned)) total += 10 ** pruned.logProb10(h, w);
+      expect(total).toBeCloseTo(1, 9);
+    }
+  });
+
   it('round-trips through writeArpa / loadArpa (-Infinity as -99)', async () => {
     const lm = estimatePhoneLm(sequences(50, 9), {
       order: 3,

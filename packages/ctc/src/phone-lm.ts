@@ -17,6 +17,13 @@ export interface PhoneLmOptions {
   /** A longer history is kept only if it was seen at least this often (default 2). */
   readonly minHistoryCount?: number;
   /**
+   * At most this many histories of length `noPruneOrder` or more are kept, those whose own
+   * distribution gains the training data most log-likelihood over their back-off's (Kaldi's
+   * `chain-est-phone-lm --num-extra-lm-states`, default 1000, as CAT's prep_den_lm.sh runs it).
+   * `Infinity` keeps every history seen `minHistoryCount` times.
+   */
+  readonly extraStates?: number;
+  /**
    * Absolute discount in [0, 1) taken from every seen n-gram of a kept history and given to its
    * back-off distribution (default 0: no smoothing, unseen words after a kept history are
    * impossible and the history's back-off weight is log10(0), written -99).
@@ -53,6 +60,7 @@ export function estimatePhoneLm(
   const noPruneOrder = options.noPruneOrder ?? 3;
   const minCount = options.minHistoryCount ?? 2;
   const discount = options.discount ?? 0;
+  const extraStates = options.extraStates ?? 1000;
   if (!Number.isInteger(order) || order < 1 || order > 10) {
     throw new PhoneLmError(`${fn}: options.order must be an integer in [1, 10], got ${order}`);
   }
@@ -61,6 +69,11 @@ export function estimatePhoneLm(
   }
   if (!(minCount >= 1))
     throw new PhoneLmError(`${fn}: options.minHistoryCount must be >= 1, got ${minCount}`);
+  if (!(extraStates >= 0) || (Number.isFinite(extraStates) && !Number.isInteger(extraStates))) {
+    throw new PhoneLmError(
+      `${fn}: options.extraStates must be an integer >= 0 or Infinity, got ${extraStates}`,
+    );
+  }
   if (!(discount >= 0 && discount < 1)) {
     throw new PhoneLmError(`${fn}: options.discount must be in [0, 1), got ${discount}`);
   }
@@ -97,9 +110,12 @@ export function estimatePhoneLm(
       }
     }
   }
-  // Kept histories. Counts only shrink when a history grows on either side, so the kept set is
-  // closed under prefixes and suffixes, as the ARPA format and the hard back-off need.
-  const kept = (h: string, len: number) => len < noPruneOrder || (totals.get(h) ?? 0) >= minCount;
+  // Kept histories: all shorter than noPruneOrder, and the best `extraStates` of the longer ones
+  // seen minCount times whose prefix and suffix are kept too, so the kept set is closed under
+  // prefixes and suffixes, as the ARPA format and the hard back-off need.
+  const frequent = (h: string, len: number) => len < noPruneOrder || (totals.get(h) ?? 0) >= minCount;
+  const extra = selectExtraHistories(counts, totals, frequent, noPruneOrder, extraStates);
+  const kept = (h: string, len: number) => len < noPruneOrder || extra.has(h);
   const tables: Map<string, { logProb10: number; backoff10: number }>[] = [];
   for (let n = 0; n < order; n++) tables.push(new Map());
   // prob[h] = natural-scale P(w | h) of the listed words; bows filled after, shortest first.
@@ -157,4 +173,47 @@ export function estimatePhoneLm(
     backoff10: bosBow === undefined ? 0 : Math.log10(bosBow),
   });
   return new ArpaModel(tables as NgramTable[]);
+}
+
+/**
+ * The longer histories to keep: among those `frequent` enough, by decreasing log-likelihood gain of
+ * their maximum-likelihood distribution over their suffix's, `sum_w c(h, w) log(P(w | h) /
+ * P(w | suffix))` (the criterion of Kaldi's chain/language-model.cc, computed once rather than
+ * re-evaluated after each removal), shorter ones first whenever a longer one needs them.
+ */
+function selectExtraHistories(
+  counts: Map<string, Map<string, number>>,
+  totals: Map<string, number>,
+  frequent: (h: string, len: number) => boolean,
+  noPruneOrder: number,
+  limit: number,
+): Set<string> {
+  const candidates: { h: string; len: number; gain: number }[] = [];
+  for (const [h, m] of counts) {
+    const len = h === '' ? 0 : h.split(' ').length;
+    if (len < noPruneOrder || !frequent(h, len)) continue;
+    const suffix = h.slice(h.indexOf(' ') + 1);
+    const lower = counts.get(suffix)!;
+    const total = totals.get(h)!;
+    const lowerTotal = totals.get(suffix)!;
+    let gain = 0;
+    for (const [w, c] of m) gain += c * Math.log(c / total / (lower.get(w)! / lowerTotal));
+    candidates.push({ h, len, gain });
+  }
+  candidates.sort((a, b) => b.gain - a.gain || a.len - b.len || (a.h < b.h ? -1 : 1));
+  const kept = new Set<string>();
+  const parentsKept = (h: string, len: number) =>
+    len <= noPruneOrder ||
+    (kept.has(h.slice(0, h.lastIndexOf(' '))) && kept.has(h.slice(h.indexOf(' ') + 1)));
+  // Passes until nothing changes: a long history waits for its prefix and suffix.
+  for (let changed = true; changed && kept.size < limit; ) {
+    changed = false;
+    for (const { h, len } of candidates) {
+      if (kept.size >= limit) break;
+      if (kept.has(h) || !parentsKept(h, len)) continue;
+      kept.add(h);
+      changed = true;
+    }
+  }
+  return kept;
 }
