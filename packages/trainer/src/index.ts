@@ -10,9 +10,9 @@ export type { DoctorReport } from './cli/doctor';
 export { formatDoctor, runDoctor } from './cli/doctor';
 export type { CliIo } from './cli/io';
 export { main } from './cli/main';
+export { type Batch, fromDatasetBatch } from './data/batch';
 export { corpusDir } from './data/corpus-dir';
-export type { Batch, DataSet, FeaturePipeline, Utterance } from './data/data-set';
-export { DEFAULT_PIPELINE, heldOutSplit, loadDataSet, makeBatches } from './data/data-set';
+export { DEFAULT_PIPELINE, type FeaturePipeline } from './data/feature-pipeline';
 export type { Lexicon, Units } from './data/lang';
 export { readLexicon, readUnits, wordsToUnits } from './data/lang';
 export {
@@ -21,6 +21,7 @@ export {
   prepareSpeedPerturbed,
   trainingDataDir,
 } from './data/speed-perturb-train';
+export { type Batching, openStageSet, type StageSet } from './data/stage-set';
 export { EXIT, InputError, UsageError } from './errors';
 export { axisTicks } from './report/chart-ticks';
 export type {

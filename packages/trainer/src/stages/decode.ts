@@ -4,8 +4,8 @@ import { errorRate, greedyDecode, loadArpa, prefixBeamSearch } from '@stnas/ctc'
 import { type ArkEntry, writeArk } from '@stnas/data-wsj';
 import { buildModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadDataSet, makeBatches } from '../data/data-set';
 import { readLexicon, readUnits } from '../data/lang';
+import { openStageSet } from '../data/stage-set';
 import { InputError } from '../errors';
 import { readJson } from '../files';
 import { readCheckpoint } from '../training/checkpoint';
@@ -28,7 +28,10 @@ export interface DecodeInputs {
   lmWeight: number;
   /** Write the log-softmax outputs to this Kaldi ark (-inf as -1e16, as the reference's calculate_logits.py). */
   writeLogits?: string;
+  /** Most utterances per batch (default 16). */
   batchSize?: number;
+  /** Most padded frames per batch (utterances x the longest); unlimited by default. */
+  batchFrames?: number;
   /** Caps the utterances decoded (quick runs). */
   maxUtts?: number;
   /** Called with each batch's log-posteriors (e.g. to search them for words); must copy what it keeps. */
@@ -79,8 +82,15 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
   const lexicon = readLexicon(i.lexicon ?? path.join(i.model, m.lexicon));
   const lm = i.lm ? await loadArpa(i.lm) : undefined;
   if (lm && i.beam === 0) throw new InputError('--lm needs beam search: give --beam N (N >= 1)');
-  const set = await loadDataSet(i.data, { lexicon, units, pipeline: m.pipeline, maxUtts: i.maxUtts });
+  const set = await openStageSet(i.data, {
+    lexicon,
+    units,
+    pipeline: m.pipeline,
+    maxUtts: i.maxUtts,
+    batching: { batchSize: i.batchSize ?? 16, batchFrames: i.batchFrames, shuffle: false },
+  });
   if (set.dim !== m.config.net_configs.idim) {
+    await set.close();
     throw new InputError(
       `${i.data}: features have ${set.dim} dims after the model's pipeline; the model takes ${m.config.net_configs.idim}`,
     );
@@ -93,7 +103,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const hyps: number[][] = [];
     const keys: string[] = [];
     const logits: ArkEntry[] = [];
-    for (const batch of makeBatches(set.utts, set.dim, i.batchSize ?? 16)) {
+    for await (const batch of set.batches(0)) {
       const { data, shape, lengths } = tf.tidy(() => {
         const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
           mode: 'eval',
@@ -138,7 +148,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const e = errorRate(refs, hyps);
     return {
       per: e.rate,
-      utterances: set.utts.length,
+      utterances: set.dataset.utts.length,
       oov: set.oov,
       errors: e.errors,
       substitutions: e.substitutions,
@@ -152,6 +162,7 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     };
   } finally {
     model.dispose();
+    await set.close();
   }
 }
 

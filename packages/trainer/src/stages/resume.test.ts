@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE } from '../data/data-set';
+import { DEFAULT_PIPELINE } from '../data/feature-pipeline';
 import { corpus, repoRoot, tinySupernet } from '../test-support';
 import { readCheckpoint } from '../training/checkpoint';
 import { runSearch } from './search';

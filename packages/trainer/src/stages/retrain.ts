@@ -1,8 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildModel, countParams, type StnasConfig } from '@stnas/search-space';
-import type { FeaturePipeline } from '../data/data-set';
-import { makeBatches } from '../data/data-set';
+import type { FeaturePipeline } from '../data/feature-pipeline';
 import { InputError, UsageError } from '../errors';
 import { ensureDir, readJson } from '../files';
 import { createAdam, disposeAdamState } from '../training/adam';
@@ -13,7 +12,7 @@ import { bestCheckpointPath, type LoopResult } from '../training/train-loop';
 import { augmentBatch, type RunTrainingConfig } from '../training/training-options';
 import type { DerivedArchitecture } from './search';
 import { searchDir } from './search';
-import { loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 
@@ -104,8 +103,7 @@ export async function runRetrain(
   const opt = { name: 'weights', adam, state: adam.init() };
   try {
     const dir = ensureDir(path.join(i.out, i.name));
-    const train = makeBatches(d.train.utts, d.train.dim, i.batchSize);
-    const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
+    const train = d.train.reader();
     const weights = model.weightVariables();
     const variables = modelVariables(model);
     const { config: training, objective, evaluate } = await setupStage(i, 'retrain', dir, d);
@@ -119,13 +117,14 @@ export async function runRetrain(
         floor: i.lrFloor,
         maxEpochs: i.maxEpochs,
       }),
-      batches: train.length,
+      batches: d.train.numBatches,
+      epochOrder: (e) => d.train.dataset.batchOrder(e),
       stepsPerEpoch: i.stepsPerEpoch,
       variables,
       optimizers: [opt],
       checkpointEvery: i.checkpointEvery,
-      trainStep(b, { rng, lr, step }) {
-        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'retrain', step);
+      async trainStep(b, { rng, lr, step, next }) {
+        const batch = augmentBatch(await train.get(b, next), training.specAugment, i.seed, 'retrain', step);
         i.onBatch?.('train', batch);
         const r = safeUpdate(
           () => objective.batchLoss(model, batch, { mode: 'train', rng, training: true }),
@@ -136,10 +135,7 @@ export async function runRetrain(
         );
         return { loss: r.loss, frames: batch.frames, skipped: r.skipped };
       },
-      evaluate: () => {
-        for (const b of dev) i.onBatch?.('dev', b);
-        return evaluate(model, dev, evalOpts);
-      },
+      evaluate: () => evaluate(model, devBatches(i, d), evalOpts),
     });
     if (!loop.finished)
       throw new Error(`retrain paused at step ${loop.state.step}; rerun the same command to continue`);
@@ -166,5 +162,6 @@ export async function runRetrain(
   } finally {
     disposeAdamState(opt.state);
     model.dispose();
+    await d.close();
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildSupernet, deriveArchitecture, type StnasConfig } from '@stnas/search-space';
-import { createEstimator, createRng, type EstimatorName } from '@stnas/st-estimator';
+import { createEstimator, type EstimatorName } from '@stnas/st-estimator';
 import { InputError } from '../errors';
 import { ensureDir } from '../files';
 import {
@@ -20,7 +20,6 @@ import {
   bestCheckpointPath,
   type EpochRecord,
   type LoopResult,
-  shuffledOrder,
 } from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
 import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';

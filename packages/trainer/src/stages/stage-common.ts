@@ -1,16 +1,11 @@
-import path from 'node:path';
 import { ctcLoss } from '@stnas/ctc';
 import type { ApplyOptions, SearchSpaceModel, StnasConfig } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type Batch,
-  type DataSet,
-  DEFAULT_PIPELINE,
-  type FeaturePipeline,
-  loadDataSet,
-} from '../data/data-set';
+import type { Batch } from '../data/batch';
+import { DEFAULT_PIPELINE, type FeaturePipeline } from '../data/feature-pipeline';
 import { type Lexicon, readLexicon, readUnits, type Units } from '../data/lang';
 import { trainingDataDir } from '../data/speed-perturb-train';
+import { openStageSet, type StageSet } from '../data/stage-set';
 import { InputError } from '../errors';
 import type { ProgressSink } from '../training/progress';
 import type { TrainingOptions } from '../training/training-options';
@@ -27,7 +22,10 @@ export interface StageInputs extends TrainingOptions {
   /** The run directory. */
   out: string;
   seed: number;
+  /** Most utterances per batch (`--batch-size`). */
   batchSize: number;
+  /** Most padded frames per batch (`--batch-frames`): utterances x the longest; unlimited when undefined. */
+  batchFrames?: number;
   lr: number;
   maxEpochs: number;
   stepsPerEpoch?: number;
@@ -44,57 +42,74 @@ export interface StageInputs extends TrainingOptions {
   onBatch?: (role: 'train' | 'heldOut' | 'dev', batch: Batch) => void;
 }
 
-/** Loaded data and language files of a stage. */
+/** The data and language files of a stage; the sets read their features from disk per batch. */
 export interface StageData {
   lexicon: Lexicon;
   units: Units;
-  train: DataSet;
-  dev: DataSet;
+  /** The training set, shuffled per epoch by the run seed. */
+  train: StageSet;
+  /** The dev set, in length order. */
+  dev: StageSet;
   pipeline: FeaturePipeline;
+  /** Closes both sets' files. */
+  close(): Promise<void>;
 }
 
-const cache = new Map<string, Promise<DataSet>>();
-
-/** Loads (once per process and arguments) a data dir with the stage's lexicon, units and pipeline. */
-export function loadCached(
-  dir: string,
-  lexicon: Lexicon,
-  units: Units,
-  pipeline: FeaturePipeline,
-  maxUtts?: number,
-  lexFile = '',
-): Promise<DataSet> {
-  const key = JSON.stringify([path.resolve(dir), lexFile, units.names.length, pipeline, maxUtts ?? null]);
-  let p = cache.get(key);
-  if (!p) {
-    p = loadDataSet(dir, { lexicon, units, pipeline, maxUtts });
-    cache.set(key, p);
-    p.catch(() => cache.delete(key));
-  }
-  return p;
-}
-
-/** Reads the lexicon and units and loads the train and dev sets, checking them against the config. */
+/**
+ * Reads the lexicon and units and opens the train and dev sets (batched by `batchSize` and
+ * `batchFrames`), checking them against the config. Close the result when the stage ends.
+ */
 export async function loadStageData(i: StageInputs): Promise<StageData> {
   const lexicon = readLexicon(i.lexicon);
   const units = readUnits(i.units);
   const pipeline = i.pipeline ?? DEFAULT_PIPELINE;
-  const train = await loadCached(await trainingDataDir(i), lexicon, units, pipeline, i.maxUtts, i.lexicon);
-  const dev = await loadCached(i.dev, lexicon, units, pipeline, i.maxUtts, i.lexicon);
-  const nc = i.config.net_configs;
-  for (const set of [train, dev]) {
-    if (set.dim !== nc.idim) {
+  const common = { lexicon, units, pipeline, maxUtts: i.maxUtts };
+  const batching = { batchSize: i.batchSize, batchFrames: i.batchFrames };
+  const train = await openStageSet(await trainingDataDir(i), {
+    ...common,
+    batching: { ...batching, seed: i.seed, shuffle: true },
+  });
+  let dev: StageSet | undefined;
+  try {
+    dev = await openStageSet(i.dev, { ...common, batching: { ...batching, shuffle: false } });
+    const nc = i.config.net_configs;
+    for (const set of [train, dev]) {
+      if (set.dim !== nc.idim) {
+        throw new InputError(
+          `${set.dir}: features have ${set.dim} dims after the pipeline, but the config's net_configs.idim is ${nc.idim}`,
+        );
+      }
+    }
+    if (units.names.length !== nc.num_classes) {
       throw new InputError(
-        `${set.dir}: features have ${set.dim} dims after the pipeline, but the config's net_configs.idim is ${nc.idim}`,
+        `${i.units} has ${units.names.length} units (blank included), but the config's net_configs.num_classes is ${nc.num_classes}`,
       );
     }
+  } catch (err) {
+    await train.close();
+    await dev?.close();
+    throw err;
   }
-  if (units.names.length !== nc.num_classes) {
-    throw new InputError(
-      `${i.units} has ${units.names.length} units (blank included), but the config's net_configs.num_classes is ${nc.num_classes}`,
-    );
+  const d = dev;
+  return {
+    lexicon,
+    units,
+    train,
+    dev: d,
+    pipeline,
+    close: async () => {
+      await train.close();
+      await d.close();
+    },
+  };
+}
+
+/** The dev set's batches, read one by one from disk, each shown to `i.onBatch` as `dev`. */
+export async function* devBatches(i: StageInputs, d: StageData): AsyncGenerator<Batch> {
+  for await (const b of d.dev.batches(0)) {
+    i.onBatch?.('dev', b);
+    yield b;
   }
-  return { lexicon, units, train, dev, pipeline };
 }
 
 /** Every variable of a model under stable names: weights, buffers (BatchNorm) and architecture logits. */
@@ -117,14 +132,14 @@ export function batchLoss(model: SearchSpaceModel, batch: Batch, opts: ApplyOpti
 }
 
 /** Mean per-utterance loss over batches (deterministic given `opts`); no gradients. */
-export function evaluateLoss(
+export async function evaluateLoss(
   model: SearchSpaceModel,
-  batches: readonly Batch[],
+  batches: Iterable<Batch> | AsyncIterable<Batch>,
   opts: () => ApplyOptions,
-): number {
+): Promise<number> {
   let sum = 0;
   let n = 0;
-  for (const b of batches) {
+  for await (const b of batches) {
     const l = batchLoss(model, b, opts());
     sum += l.dataSync()[0]! * b.shape[0];
     n += b.shape[0];

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { buildDenominatorGraph, estimatePhoneLm, formatArpa, parseArpa } from '@stnas/ctc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
-import { type Batch, DEFAULT_PIPELINE, loadDataSet, makeBatches } from '../data/data-set';
+import type { Batch } from '../data/batch';
+import { DEFAULT_PIPELINE } from '../data/feature-pipeline';
 import { readLexicon, readUnits } from '../data/lang';
+import { openStageSet, type StageSet } from '../data/stage-set';
 import { capture, corpus, tinySupernet } from '../test-support';
 import { readCheckpoint } from '../training/checkpoint';
 import { lmVocabulary } from './decode';
@@ -48,11 +50,12 @@ function inputs(out: string, extra: Partial<RetrainInputs> = {}): RetrainInputs 
 }
 
 const loadSet = (dir: string) =>
-  loadDataSet(path.join(corpus, dir), {
+  openStageSet(path.join(corpus, dir), {
     lexicon: readLexicon(lexicon),
     units: readUnits(units),
     pipeline: DEFAULT_PIPELINE,
     maxUtts: 12,
+    batching: { batchSize: 4, shuffle: false },
   });
 
 describe('stnas retrain --loss ctc-crf', () => {
@@ -102,7 +105,7 @@ describe('stnas retrain --loss ctc-crf', () => {
     expect(arpa).toBe(
       formatArpa(
         estimatePhoneLm(
-          train.utts.map((u) => u.labels),
+          train.dataset.utts.map((u) => train.labels.get(u)!),
           { order: 3 },
         ),
       ),
@@ -124,7 +127,10 @@ describe('stnas retrain --loss ctc-crf', () => {
     // dev references with n-grams the LM never saw are counted, not averaged in as infinite
     const dev = await loadSet('dev');
     const graph = buildDenominatorGraph(parseArpa(arpa), { numClasses: 41, blank: 0 });
-    const impossible = dev.utts.filter((u) => graph.sequenceLogProb(u.labels) === -Infinity).length;
+    const impossible = dev.dataset.utts.filter(
+      (u) => graph.sequenceLogProb(dev.labels.get(u)!) === -Infinity,
+    ).length;
+    await dev.close();
     expect(impossible).toBeGreaterThan(0);
     expect(c.err.join('\n')).toContain(
       `retrain: ${impossible} of 12 dev utterances have an infinite CTC-CRF loss (phone n-grams the training labels never had); early stopping uses the dev CTC loss of all 12`,
@@ -137,10 +143,14 @@ describe('SpecAugment in training', () => {
     const out = path.join(tmp, 'sa-roles');
     const seen: Array<[string, Batch]> = [];
     await runRetrain(inputs(out, { specAugment: {}, maxEpochs: 1, onBatch: (r, b) => seen.push([r, b]) }));
-    const byKeys = (set: Awaited<ReturnType<typeof loadSet>>) =>
-      new Map(makeBatches(set.utts, set.dim, 4).map((b) => [b.keys.join(' '), b]));
-    const train = byKeys(await loadSet('train'));
-    const dev = byKeys(await loadSet('dev'));
+    const byKeys = async (set: StageSet) => {
+      const out = new Map<string, Batch>();
+      for await (const b of set.batches(0)) out.set(b.keys.join(' '), b);
+      await set.close();
+      return out;
+    };
+    const train = await byKeys(await loadSet('train'));
+    const dev = await byKeys(await loadSet('dev'));
     const roles = seen.map(([r]) => r);
     expect(roles.filter((r) => r === 'train')).toHaveLength(2);
     expect(roles.filter((r) => r === 'dev')).toHaveLength(3);
@@ -239,7 +249,12 @@ describe('warmup and search with ctc-crf and SpecAugment', () => {
     const held = seen.filter(([r]) => r === 'heldOut');
     expect(held.length).toBe(2);
     // the held-out batches are regrouped from the split, so compare per utterance with the stored features
-    const utts = new Map((await loadSet('train')).utts.map((u) => [u.key, u]));
+    // each utterance's network input as the dataset computes it (CMVN + deltas), unpadded
+    const trainSet = await loadSet('train');
+    const utts = new Map<string, { feats: Float32Array }>();
+    for (const u of trainSet.dataset.utts)
+      utts.set(u, { feats: (await trainSet.dataset.features(u)).data as Float32Array });
+    await trainSet.close();
     for (const [, b] of held) {
       b.keys.forEach((k, j) => {
         const u = utts.get(k)!;

@@ -14,7 +14,7 @@ import {
 import { specAugment } from '@stnas/data-wsj';
 import type { ApplyOptions, SearchSpaceModel } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, Utterance } from '../data/data-set';
+import type { Batch } from '../data/batch';
 import { UsageError } from '../errors';
 import { pinRunConfig, type RunTrainingConfig, resolveTrainingOptions } from '../training/training-options';
 import { batchLoss, evaluateLoss, type StageData, type StageInputs } from './stage-common';
@@ -28,7 +28,18 @@ export interface StageObjective {
    * Mean per-utterance dev CTC loss (no gradients) and, with CTC-CRF, how many dev references the
    * phone LM forbids (an infinite CRF loss; the same utterances every epoch: it depends on labels only).
    */
-  evaluate(model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions): DevLoss;
+  evaluate(model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions): Promise<DevLoss>;
+}
+
+/** Batches in memory or read one by one from disk. */
+export type Batches = Iterable<Batch> | AsyncIterable<Batch>;
+
+/** Yields `batches`, calling `f` on each first. */
+async function* tap(batches: Batches, f: (b: Batch) => void): AsyncGenerator<Batch> {
+  for await (const b of batches) {
+    f(b);
+    yield b;
+  }
 }
 
 /** A dev loss, and how many dev utterances have an infinite CTC-CRF loss. */
@@ -42,24 +53,20 @@ export interface DevLoss {
 export const PHONE_LM_FILE = 'phone_lm.arpa';
 
 /**
- * The CTC-CRF denominator of a stage: on the first run estimates the phone LM from `trainUtts`'
- * labels and writes `<dir>/phone_lm.arpa` atomically; when resuming (`resume`, and the file exists)
+ * The CTC-CRF denominator of a stage: on the first run estimates the phone LM from `trainLabels` and writes `<dir>/phone_lm.arpa` atomically; when resuming (`resume`, and the file exists)
  * reads it back. Both paths build the graph from the ARPA text, so a resumed run trains on exactly
  * the graph an uninterrupted one does.
  */
 export async function stageDenominator(
   dir: string,
-  trainUtts: readonly Utterance[],
+  trainLabels: Iterable<Int32Array>,
   o: { order: number; numClasses: number; resume: boolean },
 ): Promise<DenominatorGraph> {
   const file = path.join(dir, PHONE_LM_FILE);
   let text: string;
   if (o.resume && existsSync(file)) text = readFileSync(file, 'utf8');
   else {
-    const lm = estimatePhoneLm(
-      trainUtts.map((u) => u.labels),
-      { order: o.order, source: 'training labels' },
-    );
+    const lm = estimatePhoneLm([...trainLabels], { order: o.order, source: 'training labels' });
     await writeArpa(lm, file);
     text = formatArpa(lm);
   }
@@ -67,9 +74,16 @@ export async function stageDenominator(
 }
 
 /** Mean per-utterance dev CTC loss over batches (no gradients). */
-function devCtc(model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions): DevLoss {
-  const n = batches.reduce((k, b) => k + b.shape[0], 0);
-  return { loss: evaluateLoss(model, batches, opts), infinite: 0, utterances: n };
+async function devCtc(model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions): Promise<DevLoss> {
+  let n = 0;
+  const loss = await evaluateLoss(
+    model,
+    tap(batches, (b) => {
+      n += b.shape[0];
+    }),
+    opts,
+  );
+  return { loss, infinite: 0, utterances: n };
 }
 
 /**
@@ -98,14 +112,23 @@ export function createObjective(config: RunTrainingConfig, denominator?: Denomin
           reduction: 'batchMean',
         }) as tf.Scalar;
       }),
-    evaluate(model, batches, opts) {
-      const r = devCtc(model, batches, opts);
+    async evaluate(model, batches, opts) {
       let infinite = 0;
-      for (const b of batches)
-        for (const l of b.labels) if (graph.sequenceLogProb(l) === Number.NEGATIVE_INFINITY) infinite++;
+      const r = await devCtc(
+        model,
+        tap(batches, (b) => {
+          for (const l of b.labels) if (graph.sequenceLogProb(l) === Number.NEGATIVE_INFINITY) infinite++;
+        }),
+        opts,
+      );
       return { ...r, infinite };
     },
   };
+}
+
+/** The labels of the training set's utterances, in C order (the phone LM's training text). */
+function trainLabels(d: StageData): Int32Array[] {
+  return d.train.dataset.utts.map((u) => d.train.labels.get(u)!);
 }
 
 /**
@@ -121,7 +144,7 @@ export async function setupStage(
 ): Promise<{
   config: RunTrainingConfig;
   objective: StageObjective;
-  evaluate: (model: SearchSpaceModel, batches: readonly Batch[], opts: () => ApplyOptions) => number;
+  evaluate: (model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions) => Promise<number>;
 }> {
   const config = resolveTrainingOptions(i, d.pipeline);
   if (config.specAugment) {
@@ -147,7 +170,7 @@ export async function setupStage(
   pinRunConfig(dir, config);
   const denominator =
     config.loss === 'ctc-crf'
-      ? await stageDenominator(dir, d.train.utts, {
+      ? await stageDenominator(dir, trainLabels(d), {
           order: config.crfOrder!,
           numClasses: d.units.names.length,
           resume,
@@ -158,8 +181,8 @@ export async function setupStage(
   return {
     config,
     objective,
-    evaluate(model, batches, opts) {
-      const r = objective.evaluate(model, batches, opts);
+    async evaluate(model, batches, opts) {
+      const r = await objective.evaluate(model, batches, opts);
       if (r.infinite > 0 && !told) {
         told = true;
         i.log(

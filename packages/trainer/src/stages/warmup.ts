@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { buildSupernet } from '@stnas/search-space';
 import { createRng } from '@stnas/st-estimator';
-import { makeBatches } from '../data/data-set';
 import { createAdam, disposeAdamState } from '../training/adam';
 import { warmupSchedule } from '../training/plateau-schedule';
 import { safeUpdate } from '../training/safe-update';
 import type { LoopResult } from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
-import { loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 
@@ -33,8 +32,7 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
   const adam = createAdam({ lr: i.lr });
   const opt = { name: 'weights', adam, state: adam.init() };
   try {
-    const train = makeBatches(d.train.utts, d.train.dim, i.batchSize);
-    const dev = makeBatches(d.dev.utts, d.dev.dim, i.batchSize);
+    const train = d.train.reader();
     const weights = model.weightVariables();
     const { config: training, objective, evaluate } = await setupStage(i, 'warmup', warmupDir(i.out), d);
     const schedule = warmupSchedule({
@@ -47,13 +45,14 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
       stage: 'warmup',
       dir: warmupDir(i.out),
       schedule,
-      batches: train.length,
+      batches: d.train.numBatches,
+      epochOrder: (e) => d.train.dataset.batchOrder(e),
       stepsPerEpoch: i.stepsPerEpoch,
       variables: modelVariables(model),
       optimizers: [opt],
       checkpointEvery: i.checkpointEvery,
-      trainStep(b, { rng, lr, step }) {
-        const batch = augmentBatch(train[b]!, training.specAugment, i.seed, 'warmup', step);
+      async trainStep(b, { rng, lr, step, next }) {
+        const batch = augmentBatch(await train.get(b, next), training.specAugment, i.seed, 'warmup', step);
         i.onBatch?.('train', batch);
         const r = safeUpdate(
           () => objective.batchLoss(model, batch, { mode: 'warmup', rng, training: true }),
@@ -66,12 +65,12 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
       },
       evaluate({ epoch }) {
         const rng = createRng(i.seed * 1000 + epoch);
-        for (const b of dev) i.onBatch?.('dev', b);
-        return evaluate(model, dev, () => ({ mode: 'warmup', rng, training: false }));
+        return evaluate(model, devBatches(i, d), () => ({ mode: 'warmup', rng, training: false }));
       },
     });
   } finally {
     disposeAdamState(opt.state);
     model.dispose();
+    await d.close();
   }
 }

@@ -69,6 +69,11 @@ export interface LoopSpec {
   rng: Rng;
   /** Training batches; an epoch visits them all in a fresh shuffled order. */
   batches: number;
+  /**
+   * The order epoch `epoch` (0-based) visits the batches in, e.g. a dataset's seeded order; by
+   * default a shuffle drawn from `rng`.
+   */
+  epochOrder?(epoch: number): number[];
   /** Caps the batches per epoch (a random subset each epoch; quick runs). */
   stepsPerEpoch?: number;
   /**
@@ -77,10 +82,16 @@ export interface LoopSpec {
    */
   variables: ReadonlyMap<string, tf.Variable>;
   optimizers: LoopOptimizer[];
-  /** Trains on batch `b` (an index below `batches`) at learning rate `lr`. */
-  trainStep(b: number, ctx: { rng: Rng; lr: number; step: number }): StepOutcome;
+  /**
+   * Trains on batch `b` (an index below `batches`) at learning rate `lr`; `next` is the batch the
+   * following step will take (to read it ahead), if any.
+   */
+  trainStep(
+    b: number,
+    ctx: { rng: Rng; lr: number; step: number; next: number | undefined },
+  ): StepOutcome | Promise<StepOutcome>;
   /** The dev loss the schedule uses (deterministic given the state, for exact resume). */
-  evaluate(ctx: { rng: Rng; epoch: number }): number;
+  evaluate(ctx: { rng: Rng; epoch: number }): number | Promise<number>;
   /** A line for the step log, or undefined (written after the step, as JSON). */
   stepLog?(step: number): unknown;
   /** p of every node, recorded in each epoch's history record (the search's stop rule reads it). */
@@ -312,7 +323,12 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
   };
   while (!s.schedule.stopped) {
     if (s.order.length === 0) {
-      s.order = shuffledOrder(spec.batches, spec.rng).slice(0, spec.stepsPerEpoch ?? spec.batches);
+      const order = spec.epochOrder
+        ? spec.epochOrder(s.schedule.epoch)
+        : shuffledOrder(spec.batches, spec.rng);
+      if (order.length !== spec.batches)
+        throw new Error(`${spec.stage}: epochOrder gave ${order.length} batches, expected ${spec.batches}`);
+      s.order = order.slice(0, spec.stepsPerEpoch ?? spec.batches);
       s.pos = 0;
     }
     spec.onEpochStart?.(s);
@@ -323,7 +339,12 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       }
       spec.beforeStep?.(s.step);
       const t0 = performance.now();
-      const outcome = spec.trainStep(s.order[s.pos]!, { rng: spec.rng, lr: s.schedule.lr, step: s.step });
+      const outcome = await spec.trainStep(s.order[s.pos]!, {
+        rng: spec.rng,
+        lr: s.schedule.lr,
+        step: s.step,
+        next: s.order[s.pos + 1],
+      });
       s.seconds += (performance.now() - t0) / 1000;
       s.frames += outcome.frames;
       if (outcome.skipped) s.skipped++;
@@ -339,7 +360,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       spec.onStep?.(s, outcome);
       if (s.step % every === 0 && s.pos < s.order.length) checkpoint();
     }
-    const devLoss = spec.evaluate({ rng: spec.rng, epoch: s.schedule.epoch + 1 });
+    const devLoss = await spec.evaluate({ rng: spec.rng, epoch: s.schedule.epoch + 1 });
     const lr = s.schedule.lr;
     const decision = plateauStep(spec.schedule, s.schedule, devLoss);
     const record: EpochRecord = {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
-import type { Batch } from '../data/data-set';
+import type { Batch } from '../data/batch';
 import { parseSpeedFactors } from '../data/speed-perturb-train';
 import { capture, corpus } from '../test-support';
 import { augmentBatch, parseSpecAugmentConfig, resolveTrainingOptions, stepSeed } from './training-options';

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type SpecAugmentOptions, specAugment } from '@stnas/data-wsj';
-import type { Batch, FeaturePipeline } from '../data/data-set';
+import type { Batch } from '../data/batch';
+import type { FeaturePipeline } from '../data/feature-pipeline';
 import { InputError, UsageError } from '../errors';
 import { ensureDir, readJson } from '../files';
 import { writeFileAtomic } from './checkpoint';
