@@ -119,6 +119,7 @@ const WIDE = {
   beamWidth: 1_000_000,
   beamThreshold: Number.POSITIVE_INFINITY,
   pruneLogProb: Number.POSITIVE_INFINITY,
+  recombine: false,
 };
 
 function expectSameAsExhaustive(got: WordHypothesis[], want: ReturnType<typeof exhaustive>, k: number) {
@@ -199,17 +200,17 @@ describe('lexiconBeamSearch', () => {
         lm: 0.5 * lm.sentenceLogProb10(w) * Math.LN10,
         extra: 0.2 * w.length,
       }));
-      const [got] = lexiconBeamSearch(lp, [T], {
-        lexicon: LEXICON,
-        lm,
-        lmWeight: 0.5,
-        wordBonus: 0.2,
-        beamWidth: 16,
-      });
+      const opts = { lexicon: LEXICON, lm, lmWeight: 0.5, wordBonus: 0.2, beamWidth: 16 };
+      const [got] = lexiconBeamSearch(lp, [T], { ...opts, recombine: false });
       expect(got![0]!.words).toEqual(want[0]!.words);
       // A finite beam may drop some alignments of the winner, never add any.
       expect(got![0]!.score).toBeLessThanOrEqual(want[0]!.score + 1e-9);
       expect(got![0]!.score).toBeGreaterThan(want[0]!.score - 0.1);
+      // Recombination keeps one history per LM state and tree position: the same winner, and a
+      // score that can only be lower (a merged-away history that comes back restarts its sum).
+      const [merged] = lexiconBeamSearch(lp, [T], opts);
+      expect(merged![0]!.words).toEqual(want[0]!.words);
+      expect(merged![0]!.score).toBeLessThanOrEqual(want[0]!.score + 1e-9);
       checked++;
     }
     expect(checked).toBe(8);

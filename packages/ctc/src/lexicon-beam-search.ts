@@ -42,6 +42,14 @@ export interface LexiconBeamSearchOptions {
   readonly unkScore?: number;
   /** Units whose log-probability at a frame is this far below the frame's best are not entered (default 20). */
   readonly pruneLogProb?: number;
+  /**
+   * Viterbi recombination (default true): after each frame, of the hypotheses in the same LM state
+   * and tree position (which have the same future), only the best-scoring word history is kept, as
+   * WFST decoders and flashlight's do. It frees the beam for distinct futures; the cost is that a
+   * word sequence's score may miss the alignments of a merged-away history ending in the same LM
+   * state, and n-best lists hold fewer variants. `false` keeps every word history (exact sums).
+   */
+  readonly recombine?: boolean;
 }
 
 /** One word sequence found by {@link lexiconBeamSearch}. */
@@ -162,6 +170,7 @@ export function lexiconBeamSearch(
   const bonus = options.wordBonus ?? 0;
   const threshold = options.beamThreshold ?? 25;
   const prune = options.pruneLogProb ?? 20;
+  const recombine = options.recombine ?? true;
   for (const [name, v] of [
     ['lmWeight', lmWeight],
     ['wordBonus', bonus],
@@ -316,6 +325,20 @@ export function lexiconBeamSearch(
         if (s > top) top = s;
       }
       for (let j = 0; j < n; j++) if (scores[j]! < top - threshold) scores[j] = NEG;
+      if (recombine) {
+        // Same LM state and slot: the same future. Keep the best history of each.
+        const bestOf = new Map<number, number>();
+        for (let j = 0; j < n; j++) {
+          if (scores[j] === NEG) continue;
+          const key = wsLmState[nWs[j]!]! * K + nSlot[j]!;
+          const k = bestOf.get(key);
+          if (k === undefined) bestOf.set(key, j);
+          else if (scores[j]! > scores[k]!) {
+            scores[k] = NEG;
+            bestOf.set(key, j);
+          } else scores[j] = NEG;
+        }
+      }
       const keep = topK(scores, n, beamWidth, new Int32Array(n));
       cWs = keep.map((j) => nWs[j]!);
       cSlot = keep.map((j) => nSlot[j]!);
