@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   buildDenominatorGraph,
+  ctcCrfForwardBackward,
   ctcCrfLoss,
   type DenominatorGraph,
   estimatePhoneLm,
@@ -25,8 +26,9 @@ export interface StageObjective {
   /** Loss of one batch, summed over utterances and divided by the batch size (CAT's convention). */
   batchLoss(model: SearchSpaceModel, batch: Batch, opts: ApplyOptions): tf.Scalar;
   /**
-   * Mean per-utterance dev CTC loss (no gradients) and, with CTC-CRF, how many dev references the
-   * phone LM forbids (an infinite CRF loss; the same utterances every epoch: it depends on labels only).
+   * Mean per-utterance dev loss (no gradients): CTC, or with CTC-CRF the CRF loss as CAT computes it,
+   * and how many dev references the phone LM forbids (the same utterances every epoch: it depends on
+   * labels only).
    */
   evaluate(model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions): Promise<DevLoss>;
 }
@@ -44,9 +46,13 @@ async function* tap(batches: Batches, f: (b: Batch) => void): AsyncGenerator<Bat
 
 /** A dev loss, and how many dev utterances have an infinite CTC-CRF loss. */
 export interface DevLoss {
+  /** What early stopping and the best checkpoint use (mean per utterance). */
   loss: number;
+  /** Dev references the phone LM forbids: their full CRF loss (with the LM weight) is infinite. */
   infinite: number;
   utterances: number;
+  /** With CTC-CRF, the mean dev CTC loss of the same logits. */
+  ctc?: number;
 }
 
 /** The phone LM file a CTC-CRF stage writes into its directory. */
@@ -88,10 +94,12 @@ async function devCtc(model: SearchSpaceModel, batches: Batches, opts: () => App
 
 /**
  * The objective of a stage; `denominator` is required for CTC-CRF. With CTC-CRF the dev loss (early
- * stopping, best checkpoint) is still the CTC loss of the same logits: with the un-smoothed phone LM
- * most held-out references contain an n-gram the training labels never had (71 of the bundled
- * corpus's 90 dev utterances at order 4), so their CRF loss is infinite and a CRF dev loss would
- * rank models on a fifth of the dev set. `infinite` counts those utterances.
+ * stopping, best checkpoint) is the CRF loss as CAT's CTC_CRF_LOSS returns it, `den - (1 + lambda)
+ * log p_ctc`: it leaves out the LM weight of the reference, a constant of the data that does not
+ * change the gradient or the ranking of models (CAT only subtracts it for logging). It is finite for
+ * every utterance with enough frames, so the dev references the un-smoothed phone LM forbids (70 of
+ * the bundled corpus's 90 at order 4), whose full CRF loss is infinite, are scored like the others
+ * and counted in `infinite` rather than dropped.
  */
 export function createObjective(config: RunTrainingConfig, denominator?: DenominatorGraph): StageObjective {
   if (config.loss === 'ctc') return { loss: 'ctc', batchLoss, evaluate: devCtc };
@@ -114,14 +122,31 @@ export function createObjective(config: RunTrainingConfig, denominator?: Denomin
       }),
     async evaluate(model, batches, opts) {
       let infinite = 0;
-      const r = await devCtc(
-        model,
-        tap(batches, (b) => {
-          for (const l of b.labels) if (graph.sequenceLogProb(l) === Number.NEGATIVE_INFINITY) infinite++;
-        }),
-        opts,
-      );
-      return { ...r, infinite };
+      let n = 0;
+      let crf = 0;
+      let ctc = 0;
+      for await (const b of batches) {
+        const { data, shape, lengths } = tf.tidy(() => {
+          const x = tf.tensor3d(b.x, b.shape);
+          const out = model.apply(x, b.lengths, opts());
+          return {
+            data: out.logits.dataSync() as Float32Array,
+            shape: out.logits.shape,
+            lengths: out.lengths,
+          };
+        });
+        const [B, T, C] = shape as [number, number, number];
+        const parts = ctcCrfForwardBackward(data, [B, T, C], b.labels, lengths, graph, lambda, false);
+        for (let u = 0; u < B; u++) {
+          if (parts.lm[u] === Number.NEGATIVE_INFINITY) infinite++;
+          // too few frames for the reference: no CTC path, so no loss (as zeroInfinity in training)
+          if (parts.ctc[u] === Number.POSITIVE_INFINITY) continue;
+          crf += (1 + lambda) * parts.ctc[u]! + parts.den[u]!;
+          ctc += parts.ctc[u]!;
+        }
+        n += B;
+      }
+      return { loss: crf / Math.max(1, n), infinite, utterances: n, ctc: ctc / Math.max(1, n) };
     },
   };
 }
@@ -133,8 +158,8 @@ function trainLabels(d: StageData): Int32Array[] {
 
 /**
  * Resolves a stage's loss and augmentation options, pins them in `<dir>/run-config.json`, builds the
- * objective (the CTC-CRF denominator from the training labels) and a dev evaluation that logs, once
- * per process, how many dev utterances the CTC-CRF dev loss leaves out as infinite.
+ * objective (the CTC-CRF denominator from the training labels) and a dev evaluation whose result
+ * the training loop records per epoch (with CTC-CRF, how many dev references the phone LM forbids).
  */
 export async function setupStage(
   i: StageInputs,
@@ -144,7 +169,7 @@ export async function setupStage(
 ): Promise<{
   config: RunTrainingConfig;
   objective: StageObjective;
-  evaluate: (model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions) => Promise<number>;
+  evaluate: (model: SearchSpaceModel, batches: Batches, opts: () => ApplyOptions) => Promise<DevLoss>;
 }> {
   const config = resolveTrainingOptions(i, d.pipeline);
   if (config.specAugment) {
@@ -177,19 +202,9 @@ export async function setupStage(
         })
       : undefined;
   const objective = createObjective(config, denominator);
-  let told = false;
   return {
     config,
     objective,
-    async evaluate(model, batches, opts) {
-      const r = await objective.evaluate(model, batches, opts);
-      if (r.infinite > 0 && !told) {
-        told = true;
-        i.log(
-          `${stage}: ${r.infinite} of ${r.utterances} dev utterances have an infinite CTC-CRF loss (phone n-grams the training labels never had); early stopping uses the dev CTC loss of all ${r.utterances}`,
-        );
-      }
-      return r.loss;
-    },
+    evaluate: (model, batches, opts) => objective.evaluate(model, batches, opts),
   };
 }

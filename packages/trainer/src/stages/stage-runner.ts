@@ -37,6 +37,7 @@ export async function runWithProgress(
         `${spec.stage} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, dev loss ${r.devLoss.toFixed(3)}, lr ${r.lr.toExponential(1)}` +
           `${s.schedule.bestEpoch === r.epoch ? ' (best)' : ''}${r.skipped ? `, ${r.skipped} batches skipped` : ''}, ${Math.round(r.framesPerSecond)} frames/s` +
           `${spec.epochNote?.(r) ?? ''}` +
+          `${r.devInfinite !== undefined ? `; dev CTC-CRF loss over all ${r.devUtterances} (${r.devInfinite} have a reference the phone LM forbids: infinite with its LM weight, scored without it as CAT does), dev CTC loss ${r.devCtcLoss?.toFixed(3)}` : ''}` +
           `${s.schedule.stopped ? `; stopping: ${s.schedule.reason}` : ''}`,
       );
     },

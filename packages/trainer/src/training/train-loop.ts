@@ -21,6 +21,23 @@ export interface EpochRecord {
   framesPerSecond: number;
   /** p of every node at the epoch's end (stages with architecture logits: the search). */
   archProbs?: number[][];
+  /**
+   * CTC-CRF: dev utterances whose full CRF loss is infinite (the phone LM forbids the reference),
+   * out of `devUtterances`; `devLoss` scores them without the LM weight, as CAT does.
+   */
+  devInfinite?: number;
+  /** Dev utterances scored. */
+  devUtterances?: number;
+  /** CTC-CRF: the dev CTC loss of the same logits. */
+  devCtcLoss?: number;
+}
+
+/** A dev evaluation with details for the history (what `evaluate` may return beside a number). */
+export interface DevEvaluation {
+  loss: number;
+  infinite?: number;
+  utterances?: number;
+  ctc?: number;
 }
 
 /** Everything a stage checkpoint holds besides tensors: plain JSON. */
@@ -91,7 +108,7 @@ export interface LoopSpec {
     ctx: { rng: Rng; lr: number; step: number; next: number | undefined },
   ): StepOutcome | Promise<StepOutcome>;
   /** The dev loss the schedule uses (deterministic given the state, for exact resume). */
-  evaluate(ctx: { rng: Rng; epoch: number }): number | Promise<number>;
+  evaluate(ctx: { rng: Rng; epoch: number }): number | DevEvaluation | Promise<number | DevEvaluation>;
   /** A line for the step log, or undefined (written after the step, as JSON). */
   stepLog?(step: number): unknown;
   /** p of every node, recorded in each epoch's history record (the search's stop rule reads it). */
@@ -360,7 +377,12 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       spec.onStep?.(s, outcome);
       if (s.step % every === 0 && s.pos < s.order.length) checkpoint();
     }
-    const devLoss = await spec.evaluate({ rng: spec.rng, epoch: s.schedule.epoch + 1 });
+    const dev = await spec.evaluate({ rng: spec.rng, epoch: s.schedule.epoch + 1 });
+    const devLoss = typeof dev === 'number' ? dev : dev.loss;
+    const devDetail =
+      typeof dev === 'number' || dev.ctc === undefined
+        ? {}
+        : { devInfinite: dev.infinite ?? 0, devUtterances: dev.utterances ?? 0, devCtcLoss: dev.ctc };
     const lr = s.schedule.lr;
     const decision = plateauStep(spec.schedule, s.schedule, devLoss);
     const record: EpochRecord = {
@@ -371,6 +393,7 @@ export async function runLoop(spec: LoopSpec): Promise<LoopResult> {
       skipped: s.skipped,
       framesPerSecond: s.seconds > 0 ? s.frames / s.seconds : 0,
       ...(spec.archProbs ? { archProbs: spec.archProbs() } : {}),
+      ...devDetail,
     };
     let schedule = decision.state;
     // The stage's own rule also names the stop when it coincides with the epoch cap.
