@@ -7,7 +7,7 @@ import { InputError, UsageError } from '../errors';
 import { readJson } from '../files';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
 import type { DecodeResult } from '../stages/decode';
-import type { StageInputs } from '../stages/stage-common';
+import { DEFAULT_BATCH_FRAMES, type StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
 import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from '../training/training-options';
 import type { CliIo } from './io';
@@ -25,6 +25,8 @@ function trainInputs(
   // Usage errors (exit 2) before input errors (exit 4): numbers and paths first, file contents last.
   const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
   const batchSize = int(v, 'batch-size', defaults.batchSize, 1, 4096);
+  const batchFramesOpt = int(v, 'batch-frames', DEFAULT_BATCH_FRAMES, 0);
+  const batchFrames = batchFramesOpt === 0 ? undefined : batchFramesOpt;
   const lr = num(v, 'lr', 1e-3, 0, 10, true);
   const maxEpochs = int(v, 'max-epochs', defaults.maxEpochs, 1);
   const stepsPerEpoch = v['steps-per-epoch'] === undefined ? undefined : int(v, 'steps-per-epoch', 0, 1);
@@ -49,6 +51,7 @@ function trainInputs(
     units,
     seed,
     batchSize,
+    batchFrames,
     lr,
     maxEpochs,
     stepsPerEpoch,
@@ -301,16 +304,66 @@ export async function runCommand(
       return 0;
     }
     case 'prepare': {
-      const data = existing(str(v, 'data'), 'data');
-      const factors = parseSpeedFactors(str(v, 'speed-perturb'));
       const out = str(v, 'out');
       const seed = int(v, 'seed', 0, 0, 2 ** 31 - 1);
-      if (path.resolve(out) === path.resolve(data)) throw new UsageError('--out must differ from --data');
-      const { prepareSpeedPerturbed } = await import('../data/speed-perturb-train');
-      const r = await prepareSpeedPerturbed({ data, out, factors, seed, log: (l) => io.err(l) });
+      if (v['speed-perturb'] !== undefined) {
+        const data = existing(str(v, 'data'), 'data');
+        for (const o of ['librispeech', 'fbank-config', 'compress', 'allow-pipes', 'lexicon', 'workers'])
+          if (v[o] !== undefined) throw new UsageError(`--${o} does not go with --speed-perturb`);
+        const factors = parseSpeedFactors(str(v, 'speed-perturb'));
+        if (path.resolve(out) === path.resolve(data)) throw new UsageError('--out must differ from --data');
+        const { prepareSpeedPerturbed } = await import('../data/speed-perturb-train');
+        const r = await prepareSpeedPerturbed({ data, out, factors, seed, log: (l) => io.err(l) });
+        emit(
+          { data: path.resolve(r.dir), utterances: r.utterances, speakers: r.speakers },
+          `wrote ${r.utterances} utterances of ${r.speakers} speakers to ${r.dir}`,
+        );
+        return 0;
+      }
+      if ((v['data'] === undefined) === (v['librispeech'] === undefined))
+        throw new UsageError('prepare needs --data DIR or --librispeech SRC (one of them)');
+      const data = v['data'] === undefined ? undefined : existing(str(v, 'data'), 'data');
+      const librispeech =
+        v['librispeech'] === undefined ? undefined : existing(str(v, 'librispeech'), 'librispeech');
+      if (path.resolve(out) === path.resolve((data ?? librispeech)!))
+        throw new UsageError(`--out must differ from --${data ? 'data' : 'librispeech'}`);
+      const compress = choice(v, 'compress', ['true', 'false'], 'true') === 'true';
+      const fbankConfig =
+        v['fbank-config'] === undefined
+          ? undefined
+          : existing(str(v, 'fbank-config'), 'fbank-config', 'file');
+      const workers = v['workers'] === undefined ? undefined : int(v, 'workers', 0, 0, 256);
+      const lexicon = v['lexicon'] === undefined ? (librispeech ? 'cmudict' : undefined) : str(v, 'lexicon');
+      const { runPrepare } = await import('../prepare/run-prepare');
+      const r = await runPrepare({
+        data,
+        librispeech,
+        out,
+        fbankConfig,
+        compress,
+        allowPipes: v['allow-pipes'] === true,
+        lexicon,
+        workers,
+        seed,
+        progress: progressSink(io),
+        log: (l) => io.err(l),
+      });
+      const hours = (r.seconds / 3600).toFixed(2);
       emit(
-        { data: path.resolve(r.dir), utterances: r.utterances, speakers: r.speakers },
-        `wrote ${r.utterances} utterances of ${r.speakers} speakers to ${r.dir}`,
+        {
+          data: r.out,
+          utterances: r.utterances,
+          speakers: r.speakers,
+          frames: r.frames,
+          seconds: r.seconds,
+          upToDate: r.upToDate,
+          lang: r.lang,
+          oovWords: r.oovWords,
+          oovTokens: r.oovTokens,
+        },
+        r.upToDate
+          ? `${r.out} is up to date (${r.utterances} utterances, ${hours} h)`
+          : `wrote ${r.utterances} utterances of ${r.speakers} speakers (${hours} h) to ${r.out}${r.lang ? `; lang: ${r.lang}` : ''}`,
       );
       return 0;
     }

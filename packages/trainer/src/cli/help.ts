@@ -16,7 +16,8 @@ Commands:
              its WER; --write-logits to a Kaldi ark
   lm         build a word n-gram LM (modified Kneser-Ney) from transcripts, as ARPA
   report     write the self-contained HTML report of a run directory
-  prepare    write a speed-perturbed copy of a Kaldi data dir with audio (wav.scp)
+  prepare    fbank features and CMVN from audio (a wav.scp of WAV/FLAC, or a LibriSpeech folder)
+             into a Kaldi data dir, with a lang/ dir from CMUdict; or a speed-perturbed copy
   experiment multi-seed searches beside random and hand-designed architectures, with bootstrap
              confidence intervals, on a local pool of processes or on BullMQ workers
   worker     run experiment jobs from a Redis queue (BullMQ), on any machine that sees DIR
@@ -39,7 +40,10 @@ const TRAIN_COMMON = `  --config FILE        supernet config in the reference's 
   --units FILE         phone units, one per line as "<unit> <id>" (default: DATA/../lang/units.txt)
   --out DIR            run directory (created; a rerun resumes from its checkpoints)
   --seed N             seed of initialisation, shuffling and sampling (default 0)
-  --batch-size N       utterances per batch
+  --batch-size N       most utterances per batch (default: the reference's 128 warmup and
+                       retrain, 64 search)
+  --batch-frames N     most padded frames per batch, utterances x the longest (default 20000,
+                       below what the 640-unit WSJ supernet fits in wasm's 4 GiB; 0: no limit)
   --lr X               weight learning rate (Adam, default 1e-3)
   --max-epochs N       hard cap on epochs
   --steps-per-epoch N  cap batches per epoch (quick runs)
@@ -161,16 +165,29 @@ With --json the last line is { "results": [...], "model": "<dir>", "architecture
   --seed N             (default 0)
   --search-epochs N    cap on the search's epochs (default: the demo's plan)
 ${DECISION}`,
-  prepare: `Usage: stnas prepare --data DIR --speed-perturb 0.9,1.0,1.1 --out DIR2
+  prepare: `Usage: stnas prepare (--data DIR | --librispeech SRC) --out DIR2 [options]
+       stnas prepare --data DIR --speed-perturb 0.9,1.0,1.1 --out DIR2
 
-Writes DIR2, a copy of the Kaldi data dir DIR (wav.scp of WAV files, utt2spk, text, an fbank.conf
-in DIR/conf, DIR or its parent) at each speed factor, as Kaldi's perturb_data_dir_speed_3way.sh
-then make_fbank.sh and compute_cmvn_stats.sh: ids sp0.9-<utt>, features, per-speaker CMVN.
+Computes features from audio as Kaldi's make_fbank.sh and compute_cmvn_stats.sh, without Kaldi:
+DIR2 gets feats.ark/scp (CM-compressed), utt2num_frames, utt2dur, per-speaker cmvn.ark/scp,
+spk2utt, utt2spk, text, wav.scp and the fbank.conf used. Worker threads share the work; DIR2
+appears only when complete, and a rerun continues a killed run or skips a finished one.
 
-  --data DIR           source data dir with wav.scp
-  --speed-perturb F,F  speed factors (1.0 keeps the original ids)
-  --out DIR2           output data dir (appears only when complete)
-  --seed N             dither seed (default 0)`,
+  --data DIR           Kaldi data dir whose wav.scp lists WAV or FLAC files (and utt2spk, text)
+  --librispeech SRC    a LibriSpeech subset folder (<reader>/<chapter>/<reader>-<chapter>-<utt>.flac
+                       and <reader>-<chapter>.trans.txt); speakers are <reader>-<chapter>
+  --out DIR2           output data dir
+  --fbank-config FILE  Kaldi fbank options (--num-mel-bins=40 lines; default DIR/conf/fbank.conf,
+                       DIR/fbank.conf or DIR/../{,conf/}fbank.conf, else --num-mel-bins=40)
+  --compress false     write uncompressed (FM) features (default true: CM, as make_fbank.sh)
+  --allow-pipes        run 'cmd |' entries of wav.scp (e.g. sph2pipe for WSJ's SPHERE files)
+  --lexicon cmudict|FILE  write DIR2/../lang/{lexicon.txt,units.txt} (cmudict: the CMU Pronouncing
+                       Dictionary, stress removed, 39 phones and SIL; default cmudict with
+                       --librispeech) and list transcript words not in it in DIR2/oov.txt
+  --workers N          worker threads (default: the available cores)
+  --speed-perturb F,F  instead write DIR's copy at each speed factor (ids sp0.9-<utt>)
+  --seed N             dither seed (default 0)
+  --json               print the summary as one JSON line`,
   experiment: `Usage: stnas experiment --plan plan.json --out DIR [--jobs N] [--queue redis://...] [--json]
 
 Runs a plan (see docs/experiments.md): a warmup per search seed, a search per seed and estimator,

@@ -10,6 +10,13 @@ import { InputError } from '../errors';
 import type { ProgressSink } from '../training/progress';
 import type { TrainingOptions } from '../training/training-options';
 
+/**
+ * The CLI's default `--batch-frames`: padded frames per batch (utterances x the longest). Chosen
+ * below the largest batch the 640-unit WSJ supernet fits on wasm (4 GiB heap) in every stage; see
+ * docs/benchmarks.md ("Memory on WSJ-size data").
+ */
+export const DEFAULT_BATCH_FRAMES = 20000;
+
 /** Inputs every training stage shares (the CLI fills them from its options). */
 export interface StageInputs extends TrainingOptions {
   /** The supernet config (reference JSON). */

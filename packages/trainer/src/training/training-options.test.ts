@@ -118,7 +118,22 @@ describe('stnas CLI: loss and augmentation options', () => {
     ],
     [[...base, '--speed-perturb', '0.9,x'], /--speed-perturb must be a comma-separated list/],
     [['decode', '--model', tmp, '--loss', 'ctc'], /option --loss does not apply to 'stnas decode'/],
-    [['prepare', '--data', train, '--out', path.join(tmp, 'sp')], /--speed-perturb is required/],
+    [['prepare', '--out', path.join(tmp, 'sp')], /prepare needs --data DIR or --librispeech SRC/],
+    [
+      [
+        'prepare',
+        '--data',
+        train,
+        '--speed-perturb',
+        '1.1',
+        '--compress',
+        'false',
+        '--out',
+        path.join(tmp, 'sp'),
+      ],
+      /--compress does not go with --speed-perturb/,
+    ],
+    [['prepare', '--data', train, '--compress', 'no', '--out', path.join(tmp, 'sp')], /--compress/],
     [['prepare', '--data', train, '--speed-perturb', '1.1', '--out', train], /--out must differ from --data/],
   ];
   it.each(bad)('bad arguments %j exit 2 with one line', async (argv, message) => {
