@@ -21,12 +21,15 @@ Commands:
   experiment multi-seed searches beside random and hand-designed architectures, with bootstrap
              confidence intervals, on a local pool of processes or on BullMQ workers
   worker     run experiment jobs from a Redis queue (BullMQ), on any machine that sees DIR
-  doctor     print the Node version, the selected backend and why, SIMD/threads, and which
-             optional backends are missing
+  doctor     print the Node version, the selected backend and why, SIMD/threads, the BLAS,
+             and which optional backends are missing
 
 Global options (before or after the command):
   --backend auto|tensorflow|wasm|cpu   compute engine (default auto: tfjs-node-gpu, tfjs-node,
                                        wasm, cpu, the first that loads)
+  --blas auto|off                      the machine's BLAS (OpenBLAS, MKL, BLIS, Accelerate) for
+                                       matMul and TDNN on wasm and cpu (default auto; also
+                                       STNAS_BLAS=off, or STNAS_BLAS=/path/to/lib)
   --json                               machine-readable output
   -h, --help                           this help
 
@@ -216,7 +219,7 @@ cannot be reached.
   'experiment-job': `Usage: stnas experiment-job --out DIR --id ID
 
 Internal: runs one job of an experiment in this process (what the pool and the workers start).`,
-  doctor: `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--json]
+  doctor: `Usage: stnas doctor [--backend auto|tensorflow|wasm|cpu] [--blas auto|off] [--json]
 
 Selects a compute backend exactly as training would and prints what it found. Exits 0 when a
 backend runs; non-zero with one line when the requested backend cannot be loaded.`,

@@ -24,6 +24,7 @@ const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'
 const S = { type: 'string' } as const;
 const OPTIONS = {
   backend: { type: 'string', default: 'auto' },
+  blas: { type: 'string', default: 'auto' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
   config: S,
@@ -82,7 +83,7 @@ const OPTIONS = {
   'speed-perturb': S,
 } as const;
 
-const GLOBAL = ['backend', 'json', 'help'];
+const GLOBAL = ['backend', 'blas', 'json', 'help'];
 const TRAIN = [
   'config',
   'data',
@@ -186,6 +187,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     if (rest.length > 0)
       throw new UsageError(`${command} takes no positional arguments, got "${rest.join(' ')}"`);
     const backend = choice(values as OptionValues, 'backend', BACKENDS, 'auto');
+    // --blas off reaches every selectBackend of the command, and the processes it starts, through
+    // STNAS_BLAS, which @stnas/engine reads.
+    if (choice(values as OptionValues, 'blas', ['auto', 'off'] as const, 'auto') === 'off') {
+      process.env.STNAS_BLAS = 'off';
+    }
     const v = values as OptionValues;
     switch (command) {
       case 'doctor': {
