@@ -1,4 +1,5 @@
 // Helpers shared by the trainer's tests (not exported from the package).
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM } from '../../../test/system-tools';
@@ -19,6 +20,35 @@ export function capture(): { io: CliIo; out: string[]; err: string[] } {
     out,
     err,
   };
+}
+
+/**
+ * Makes `dir` a model dir that gets decode past its manifest checks: the bundled lang files, a
+ * one-block manifest and a weights file that is no checkpoint (so decode fails there, after the
+ * LM and data checks).
+ */
+export function fakeModelDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(corpus, 'lang', 'lexicon.txt'), path.join(dir, 'lexicon.txt'));
+  copyFileSync(path.join(corpus, 'lang', 'units.txt'), path.join(dir, 'units.txt'));
+  writeFileSync(path.join(dir, 'weights.ckpt'), 'x');
+  writeFileSync(
+    path.join(dir, 'model.json'),
+    JSON.stringify({
+      format: 'stnas-model-1',
+      config: {
+        candidate: ['tdnn-C1D1Nln'],
+        net: 'UniNodeNet',
+        net_configs: { block_list: [1], idim: 120, odims: [8], num_classes: 41 },
+      },
+      pipeline: { cmvn: 'speaker', normVars: true, deltaOrder: 2 },
+      lexicon: 'lexicon.txt',
+      units: 'units.txt',
+      weights: 'weights.ckpt',
+      seed: 0,
+    }),
+  );
+  return dir;
 }
 
 /** Launches headless Chromium with the flags this closed-network machine needs. */

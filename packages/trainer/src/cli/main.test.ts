@@ -1,8 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { capture, corpus } from '../test-support';
+import { capture, corpus, fakeModelDir } from '../test-support';
 import { COMMAND_HELP } from './help';
 import { main } from './main';
 
@@ -185,27 +185,7 @@ function dataDir(name: string, edit: (files: Record<string, string>) => void): s
 
 describe('stnas with broken data', () => {
   // A model dir to decode with: the manifest and lang files are enough to reach the data checks.
-  const model = path.join(tmp, 'model');
-  mkdirSync(model, { recursive: true });
-  copyFileSync(path.join(corpus, 'lang', 'lexicon.txt'), path.join(model, 'lexicon.txt'));
-  copyFileSync(path.join(corpus, 'lang', 'units.txt'), path.join(model, 'units.txt'));
-  writeFileSync(path.join(model, 'weights.ckpt'), 'x');
-  writeFileSync(
-    path.join(model, 'model.json'),
-    JSON.stringify({
-      format: 'stnas-model-1',
-      config: {
-        candidate: ['tdnn-C1D1Nln'],
-        net: 'UniNodeNet',
-        net_configs: { block_list: [1], idim: 120, odims: [8], num_classes: 41 },
-      },
-      pipeline: { cmvn: 'speaker', normVars: true, deltaOrder: 2 },
-      lexicon: 'lexicon.txt',
-      units: 'units.txt',
-      weights: 'weights.ckpt',
-      seed: 0,
-    }),
-  );
+  const model = fakeModelDir(path.join(tmp, 'model'));
   const cases: [string, (f: Record<string, string>) => void, RegExp][] = [
     [
       'no-text',

@@ -5,7 +5,7 @@ import { estimateWordLm, loadArpa, perplexity } from '@stnas/ctc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
 import { readUnits } from '../data/lang';
-import { capture, corpus } from '../test-support';
+import { capture, corpus, fakeModelDir } from '../test-support';
 import {
   type Posteriors,
   readTranscripts,
@@ -106,22 +106,7 @@ describe('stnas lm and decode --word-lm', () => {
   it('decode --word-lm with a malformed ARPA file exits 4 naming the file and line', async () => {
     const bad = path.join(tmp, 'bad.arpa');
     writeFileSync(bad, '\\data\\\nngram 1=2\n\n\\1-grams:\n-0.5 A\nnot-a-number B\n\\end\\\n');
-    const model = path.join(tmp, 'model');
-    rmSync(model, { recursive: true, force: true });
-    const { mkdirSync, copyFileSync } = await import('node:fs');
-    mkdirSync(model);
-    copyFileSync(path.join(corpus, 'lang', 'lexicon.txt'), path.join(model, 'lexicon.txt'));
-    copyFileSync(path.join(corpus, 'lang', 'units.txt'), path.join(model, 'units.txt'));
-    writeFileSync(path.join(model, 'weights.ckpt'), 'x');
-    writeFileSync(
-      path.join(model, 'model.json'),
-      JSON.stringify({
-        format: 'stnas-model-1',
-        lexicon: 'lexicon.txt',
-        units: 'units.txt',
-        weights: 'weights.ckpt',
-      }),
-    );
+    const model = fakeModelDir(path.join(tmp, 'model'));
     const c = capture();
     const argv = ['--backend', 'cpu', 'decode', '--model', model, '--data', path.join(corpus, 'test')];
     expect(await main([...argv, '--word-lm', bad], c.io)).toBe(4);
