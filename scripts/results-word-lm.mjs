@@ -5,13 +5,12 @@
 // Models come from --models, or are trained here exactly as scripts/results-loss-augment.mjs
 // trains them (the same retrain arguments), or are reused from OUT when a rerun finds them.
 // Writes its section of docs/results.md between markers, atomically, with the load around every run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { load, machine, root, stnasJson as stnas, tsx } from './stnas-cli.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name) => {
   const i = args.indexOf(name);
@@ -19,32 +18,19 @@ const opt = (name) => {
 };
 const out = path.resolve(opt('--out') ?? path.join(os.tmpdir(), 'stnas-results-word-lm'));
 const corpus = path.join(root, 'packages', 'corpus', 'data');
-const cli = path.join(root, 'packages', 'trainer', 'src', 'cli.ts');
 const node = process.execPath;
-const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
-const load = () => os.loadavg()[0].toFixed(2);
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-
-function stnas(argv, what) {
-  const r = spawnSync(node, [...tsx, cli, ...argv], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 26,
-  });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    throw new Error(`${what} failed (exit ${r.status})`);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
 
 const variants = [
   { name: 'ctc', extra: [], label: 'CTC, no augmentation' },
   { name: 'ctc-crf', extra: ['--loss', 'ctc-crf'], label: 'CTC-CRF (4-gram phone LM, lambda 0.01)' },
 ];
 const only = (opt('--only') ?? 'ctc').split(',');
-const given = new Map((opt('--models') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
+const given = new Map(
+  (opt('--models') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split('=')),
+);
 
 mkdirSync(out, { recursive: true });
 const started = new Date();
@@ -84,13 +70,44 @@ function train(v) {
   const dir = path.join(out, v.name);
   if (existsSync(path.join(dir, 'model.json'))) return dir;
   // prettier-ignore
-  return stnas([
-    'retrain', '--config', cfgFile, '--data', path.join(corpus, 'train'), '--dev', path.join(corpus, 'dev'),
-    '--lexicon', path.join(corpus, 'lang', 'lexicon.txt'), '--units', path.join(corpus, 'lang', 'units.txt'),
-    '--out', out, '--name', v.name, '--arch', Array(4).fill('tdnn-C1D1Nln').join(','), '--batch-size', '16',
-    '--lr', '2e-3', '--seed', '0', '--max-epochs', '4', '--min-epochs', '3', '--steps-per-epoch', '50',
-    '--checkpoint-every', '50', ...v.extra, '--json',
-  ], `retrain ${v.name}`).model;
+  return stnas(
+    [
+      'retrain',
+      '--config',
+      cfgFile,
+      '--data',
+      path.join(corpus, 'train'),
+      '--dev',
+      path.join(corpus, 'dev'),
+      '--lexicon',
+      path.join(corpus, 'lang', 'lexicon.txt'),
+      '--units',
+      path.join(corpus, 'lang', 'units.txt'),
+      '--out',
+      out,
+      '--name',
+      v.name,
+      '--arch',
+      Array(4).fill('tdnn-C1D1Nln').join(','),
+      '--batch-size',
+      '16',
+      '--lr',
+      '2e-3',
+      '--seed',
+      '0',
+      '--max-epochs',
+      '4',
+      '--min-epochs',
+      '3',
+      '--steps-per-epoch',
+      '50',
+      '--checkpoint-every',
+      '50',
+      ...v.extra,
+      '--json',
+    ],
+    `retrain ${v.name}`,
+  ).model;
 }
 
 const rows = [];
@@ -119,10 +136,25 @@ for (const v of variants.filter((x) => only.includes(x.name))) {
   );
   const decodeSeconds = (performance.now() - t1) / 1000;
   // prettier-ignore
-  const flite = stnas([
-    'decode', '--model', model, '--data', path.join(corpus, 'test_flite'), '--word-lm', lmFile, '--beam', '16',
-    '--lm-weight', String(test.lmWeight), '--word-bonus', String(test.wordBonus), '--json',
-  ], `decode ${v.name} test_flite`);
+  const flite = stnas(
+    [
+      'decode',
+      '--model',
+      model,
+      '--data',
+      path.join(corpus, 'test_flite'),
+      '--word-lm',
+      lmFile,
+      '--beam',
+      '16',
+      '--lm-weight',
+      String(test.lmWeight),
+      '--word-bonus',
+      String(test.wordBonus),
+      '--json',
+    ],
+    `decode ${v.name} test_flite`,
+  );
   rows.push({ ...v, test, flite, trainSeconds, decodeSeconds, loadBefore, loadAfter: load() });
   console.error(`${v.name}: test PER ${test.per}, WER ${test.wer}; test_flite WER ${flite.wer}`);
 }
@@ -132,14 +164,14 @@ const section = [
   '<!-- begin: word-lm -->',
   '## Word error rates with a word 3-gram (issue 17)',
   '',
-  `Written by \`node scripts/results-word-lm.mjs\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine}.`,
+  `Written by \`node scripts/results-word-lm.mjs\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.`,
   '',
   `The word LM: \`stnas lm\` on the bundled training transcripts, a 3-gram with interpolated modified`,
   `Kneser-Ney (${lm.ngrams.join(' / ')} n-grams, dev perplexity ${lm.devPerplexity.toFixed(2)}). Each model of the loss table`,
   'above (the same retrain arguments, retrained here) is decoded with `stnas decode --word-lm` at beam 16:',
   'the lexicon-constrained search with every pronunciation of the bundled lexicon. The LM weight and word',
   'bonus are chosen by WER on the dev set from a grid of 0.25, 0.5, 1, 1.5, 2 by -1, 0, 1, 2 and reused for',
-  'test_flite. The greedy PER is the same model\'s, for comparison. WER counts words the lexicon lacks as errors.',
+  "test_flite. The greedy PER is the same model's, for comparison. WER counts words the lexicon lacks as errors.",
   '',
   '| model | test greedy PER | test WER (word 3-gram) | test_flite WER | LM weight | word bonus | dev WER | decode wall (tuning + test) | load avg before / after |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

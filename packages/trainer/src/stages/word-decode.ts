@@ -219,8 +219,8 @@ function collector(post: Posteriors): NonNullable<DecodeInputs['onLogProbs']> {
 const emptyPosteriors = (): Posteriors => ({ keys: [], logProbs: [], frames: [], classes: 0 });
 
 /**
- * Decodes a data dir with a model to phones (PER, as `runDecode`) and to words with a word n-gram
- * LM (WER), optionally tuning the LM weight and word bonus on a dev set first.
+ * Decodes a data dir with a model to phones (greedy PER, as `runDecode`) and to words with a word
+ * n-gram LM (WER), optionally tuning the LM weight and word bonus on a dev set first.
  */
 export async function runWordDecode(i: WordDecodeInputs): Promise<WordDecodeResult> {
   const m = readModelManifest(i.model);
@@ -254,7 +254,8 @@ export async function runWordDecode(i: WordDecodeInputs): Promise<WordDecodeResu
     if (i.tuningFile) await writeFile(i.tuningFile, `${JSON.stringify(tuning, null, 2)}\n`);
   }
   const test = emptyPosteriors();
-  const phones = await runDecode({ ...i, onLogProbs: collector(test) });
+  // The PER beside the WER is the greedy one; the beam belongs to the word search.
+  const phones = await runDecode({ ...i, beam: 0, lm: undefined, onLogProbs: collector(test) });
   const hyps = searchWords(test, lexicon, lm, settings);
   const e = wordErrors(test, readTranscripts(path.join(i.data, 'text')), hyps, i.data);
   return {
