@@ -117,139 +117,127 @@ const stageEpochs = (dir) => {
 
 const MODEL_DIRS = ['retrain', 'baseline-small', 'baseline-large', 'random'];
 const runs = [];
-for (const [k, seed] of seeds.entries()) {
-  const out = path.join(base, `seed-${seed}`);
-  if (reuseBaselines && k > 0) {
-    const first = path.join(base, `seed-${seeds[0]}`);
-    for (const d of ['baseline-small', 'baseline-large'])
-      if (!existsSync(path.join(out, d)) && existsSync(path.join(first, d, 'model.json')))
-        cpSync(path.join(first, d), path.join(out, d), { recursive: true });
-  }
-  console.error(`== stnas demo --seed ${seed}${quick ? ' --quick' : ''} --out ${out} (load ${load()})`);
-  const r = await runDemo(seed, out);
-  const lines = r.stdout.trim().split('\n');
-  const json = JSON.parse(lines.at(-1));
-  const arch = readJson(path.join(out, 'search', 'architecture.json'));
-  const dirs = json.results.map((_, i) => path.join(out, MODEL_DIRS[i]));
-  const trained = dirs.filter((d) => existsSync(path.join(d, 'model.json')));
-  runs.push({
-    seed,
-    out,
-    ...r,
-    json,
-    arch,
-    table: lines
-      .slice(
-        0,
-        lines.findIndex((l) => l.startsWith('report: ')),
-      )
-      .join('\n'),
-    warning: r.stderr.split('\n').find((l) => l.startsWith('warning: the search did not decide')),
-    stages: Object.fromEntries(
-      ['warmup', 'search', ...MODEL_DIRS].map((s) => [s, stageEpochs(path.join(out, s))]),
-    ),
-    utts: perUtterance(trained),
-    dirs,
+/** Replaces (or appends) the section between `<!-- begin: name -->` and `<!-- end: name -->`. */
+function putSection(doc, name, body) {
+  const block = `<!-- begin: ${name} -->\n${body.trimEnd()}\n<!-- end: ${name} -->`;
+  const re = new RegExp(`<!-- begin: ${name} -->[\\s\\S]*?<!-- end: ${name} -->`);
+  return re.test(doc) ? doc.replace(re, () => block) : `${doc.trimEnd()}\n\n${block}\n`;
+}
+
+const target = path.resolve(value('--doc', path.join(root, 'docs', 'results.md')));
+
+/** Writes one section of the doc, re-reading it first: other scripts own the other sections. */
+function writeSection(name, body) {
+  let doc = existsSync(target) ? readFileSync(target, 'utf8') : '# Results\n';
+  doc = putSection(doc, name, body);
+  const tmpDoc = `${target}.tmp-${process.pid}`;
+  writeFileSync(tmpDoc, doc);
+  renameSync(tmpDoc, target);
+  console.error(`wrote the ${name} section of ${target}`);
+}
+
+const writeDemoSection = () => writeSection('demo', demoSection(runs));
+
+/** The demo section from the runs so far (written after every seed, so a cut-short run still reports). */
+function demoSection(runs) {
+  // ---- statistics
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = (xs) =>
+    xs.length < 2 ? Number.NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
+  const fmtSd = (xs) => (xs.length < 2 ? 'n/a (one run)' : `${(sd(xs) * 100).toFixed(2)}`);
+  const rowOf = (run, i) => run.json.results[i];
+  const groups = [
+    ['searched (st)', 0],
+    ['baseline-small', 1],
+    ['baseline-large', 2],
+    ['random', 3],
+  ];
+  // A reused baseline is one model: count it once.
+  const groupValues = (i) => {
+    const vals = runs.map((r) => rowOf(r, i).testPer);
+    return reuseBaselines && (i === 1 || i === 2) ? vals.slice(0, 1) : vals;
+  };
+  const stats = groups.map(([name, i]) => {
+    const v = groupValues(i);
+    return { name, i, v, mean: mean(v), sd: sd(v) };
   });
-}
 
-// ---- statistics
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) =>
-  xs.length < 2 ? Number.NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
-const fmtSd = (xs) => (xs.length < 2 ? 'n/a (one run)' : `${(sd(xs) * 100).toFixed(2)}`);
-const rowOf = (run, i) => run.json.results[i];
-const groups = [
-  ['searched (st)', 0],
-  ['baseline-small', 1],
-  ['baseline-large', 2],
-  ['random', 3],
-];
-// A reused baseline is one model: count it once.
-const groupValues = (i) => {
-  const vals = runs.map((r) => rowOf(r, i).testPer);
-  return reuseBaselines && (i === 1 || i === 2) ? vals.slice(0, 1) : vals;
-};
-const stats = groups.map(([name, i]) => {
-  const v = groupValues(i);
-  return { name, i, v, mean: mean(v), sd: sd(v) };
-});
+  // ---- per-utterance comparison of each seed's searched model against the others, pooled over seeds
+  const vsRows = groups.slice(1).map(([name, i]) => {
+    let better = 0;
+    let worse = 0;
+    let equal = 0;
+    for (const r of runs) {
+      const a = r.utts[r.dirs[0]];
+      const row = rowOf(r, i);
+      const dir = row.sameAs ? r.dirs[r.json.results.findIndex((x) => x.name === row.sameAs)] : r.dirs[i];
+      const b = r.utts[dir];
+      if (!a || !b) continue;
+      a.forEach((u, k) => {
+        const e = b[k].errors;
+        if (u.errors < e) better++;
+        else if (u.errors > e) worse++;
+        else equal++;
+      });
+    }
+    return { name, better, worse, equal };
+  });
 
-// ---- per-utterance comparison of each seed's searched model against the others, pooled over seeds
-const vsRows = groups.slice(1).map(([name, i]) => {
-  let better = 0;
-  let worse = 0;
-  let equal = 0;
-  for (const r of runs) {
-    const a = r.utts[r.dirs[0]];
-    const row = rowOf(r, i);
-    const dir = row.sameAs ? r.dirs[r.json.results.findIndex((x) => x.name === row.sameAs)] : r.dirs[i];
-    const b = r.utts[dir];
-    if (!a || !b) continue;
-    a.forEach((u, k) => {
-      const e = b[k].errors;
-      if (u.errors < e) better++;
-      else if (u.errors > e) worse++;
-      else equal++;
-    });
-  }
-  return { name, better, worse, equal };
-});
-
-// ---- plain statements
-const largestP = (probs) => probs.map((p) => Math.max(...p));
-const statements = [];
-const decided = runs.filter((r) => largestP(r.arch.probs).every((x) => x >= 0.6));
-statements.push(
-  `The search decided (every node's largest p at least 0.6) in ${decided.length} of ${runs.length} seeds` +
-    (decided.length < runs.length
-      ? `; the others printed "warning: the search did not decide": ${runs
-          .filter((r) => !decided.includes(r))
-          .map(
-            (r) =>
-              `seed ${r.seed} with largest p ${largestP(r.arch.probs)
-                .map((x, n) => `${x.toFixed(2)} (node ${n})`)
-                .join(', ')}${r.warning ? '' : ' (but no warning line was found in its output)'}`,
-          )
-          .join(
-            '; ',
-          )}. An undecided node's op is close to a coin flip, so the searched architecture there says little about the method.`
-      : '.'),
-);
-for (const r of runs) {
-  const s = rowOf(r, 0).testPer;
-  const base = [1, 2].map((i) => rowOf(r, i).testPer);
-  const best = Math.min(...base);
-  const worst = Math.max(...base);
-  const bits = [];
-  if (s > best) bits.push(`${((s - best) * 100).toFixed(2)} points worse than the best baseline`);
-  if (s > best + 0.01) bits.push('more than the 1 point the issue allows');
-  if (worst - s < 0.01)
-    bits.push(`not 1 point better than the worst baseline (by ${((worst - s) * 100).toFixed(2)})`);
-  if (s > rowOf(r, 3).testPer) bits.push(`worse than the random architecture (${pct(rowOf(r, 3).testPer)})`);
+  // ---- plain statements
+  const largestP = (probs) => probs.map((p) => Math.max(...p));
+  const statements = [];
+  const decided = runs.filter((r) => largestP(r.arch.probs).every((x) => x >= 0.6));
   statements.push(
-    bits.length === 0
-      ? `Seed ${r.seed}: the searched architecture (${pct(s)}) beats both baselines (best ${pct(best)}) and the random architecture (${pct(rowOf(r, 3).testPer)}).`
-      : `Seed ${r.seed}: the search does not beat everything: searched ${pct(s)} is ${bits.join('; ')}.`,
+    `The search decided (every node's largest p at least 0.6) in ${decided.length} of ${runs.length} seeds` +
+      (decided.length < runs.length
+        ? `; the others printed "warning: the search did not decide": ${runs
+            .filter((r) => !decided.includes(r))
+            .map(
+              (r) =>
+                `seed ${r.seed} with largest p ${largestP(r.arch.probs)
+                  .map((x, n) => `${x.toFixed(2)} (node ${n})`)
+                  .join(', ')}${r.warning ? '' : ' (but no warning line was found in its output)'}`,
+            )
+            .join(
+              '; ',
+            )}. An undecided node's op is close to a coin flip, so the searched architecture there says little about the method.`
+        : '.'),
   );
-}
-const [sS, sSmall, sLarge, sRandom] = stats;
-const bestBase = sSmall.mean <= sLarge.mean ? sSmall : sLarge;
-statements.push(
-  sS.mean < bestBase.mean
-    ? `On the mean over seeds the searched architectures (${pct(sS.mean)}) beat the better baseline, ${bestBase.name} (${pct(bestBase.mean)}), by ${((bestBase.mean - sS.mean) * 100).toFixed(2)} points${sS.v.length > 1 && Math.abs(bestBase.mean - sS.mean) < 2 * sS.sd ? `, a gap below two of the searched runs' sd (${(sS.sd * 100).toFixed(2)}): not a clear win` : ''}.`
-    : `On the mean over seeds the search does not beat the better baseline: searched ${pct(sS.mean)} against ${bestBase.name} ${pct(bestBase.mean)}.`,
-);
-statements.push(
-  sS.mean < sRandom.mean
-    ? `Against the random architectures (${pct(sRandom.mean)} on the mean) the searched ones are ${((sRandom.mean - sS.mean) * 100).toFixed(2)} points better.`
-    : `The search does not beat random architectures: searched ${pct(sS.mean)} against random ${pct(sRandom.mean)} on the mean.`,
-);
+  for (const r of runs) {
+    const s = rowOf(r, 0).testPer;
+    const base = [1, 2].map((i) => rowOf(r, i).testPer);
+    const best = Math.min(...base);
+    const worst = Math.max(...base);
+    const bits = [];
+    if (s > best) bits.push(`${((s - best) * 100).toFixed(2)} points worse than the best baseline`);
+    if (s > best + 0.01) bits.push('more than the 1 point the issue allows');
+    if (worst - s < 0.01)
+      bits.push(`not 1 point better than the worst baseline (by ${((worst - s) * 100).toFixed(2)})`);
+    if (s > rowOf(r, 3).testPer)
+      bits.push(`worse than the random architecture (${pct(rowOf(r, 3).testPer)})`);
+    statements.push(
+      bits.length === 0
+        ? `Seed ${r.seed}: the searched architecture (${pct(s)}) beats both baselines (best ${pct(best)}) and the random architecture (${pct(rowOf(r, 3).testPer)}).`
+        : `Seed ${r.seed}: the search does not beat everything: searched ${pct(s)} is ${bits.join('; ')}.`,
+    );
+  }
+  const [sS, sSmall, sLarge, sRandom] = stats;
+  const bestBase = sSmall.mean <= sLarge.mean ? sSmall : sLarge;
+  statements.push(
+    sS.mean < bestBase.mean
+      ? `On the mean over seeds the searched architectures (${pct(sS.mean)}) beat the better baseline, ${bestBase.name} (${pct(bestBase.mean)}), by ${((bestBase.mean - sS.mean) * 100).toFixed(2)} points${sS.v.length > 1 && Math.abs(bestBase.mean - sS.mean) < 2 * sS.sd ? `, a gap below two of the searched runs' sd (${(sS.sd * 100).toFixed(2)}): not a clear win` : ''}.`
+      : `On the mean over seeds the search does not beat the better baseline: searched ${pct(sS.mean)} against ${bestBase.name} ${pct(bestBase.mean)}.`,
+  );
+  statements.push(
+    sS.mean < sRandom.mean
+      ? `Against the random architectures (${pct(sRandom.mean)} on the mean) the searched ones are ${((sRandom.mean - sS.mean) * 100).toFixed(2)} points better.`
+      : `The search does not beat random architectures: searched ${pct(sS.mean)} against random ${pct(sRandom.mean)} on the mean.`,
+  );
 
-// ---- the section
-const totalMin = runs.reduce((a, r) => a + r.seconds, 0) / 60;
-const ops = (a) => a.replaceAll('tdnn-', '').replaceAll('Nln', '');
-const demoSection = `## \`stnas demo\`: searched architectures against baselines and random architectures (issue 14)
+  // ---- the section
+  const totalMin = runs.reduce((a, r) => a + r.seconds, 0) / 60;
+  const ops = (a) => a.replaceAll('tdnn-', '').replaceAll('Nln', '');
+  const section = `## \`stnas demo\`: searched architectures against baselines and random architectures (issue 14)
 
 Written by \`node scripts/results.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit}: ${machine}. The machine was shared with other jobs: the load averages say how much.
 ${quick ? '\n**QUICK SMOKE RUN: a few steps per stage. These numbers check the script; they are not results.**\n' : ''}
@@ -261,7 +249,7 @@ in every block) and one architecture drawn uniformly from the space with the sam
 reference's retrain rule (the lr drops 10x on every non-improving dev epoch after the minimum epochs,
 stop below 1e-5, or at the cap); greedy CTC decoding, phone error rate (PER) on the test set. The seed
 sets the initialisation, the data order, the path sampling and the random draw.${reuseBaselines ? `\n**The baselines were trained once (seed ${seeds[0]}) and reused by the other seeds**: they do not depend on the search, so their sd over seeds is not measured.` : ''}
-Total wall time: **${totalMin.toFixed(1)} min** for ${runs.length} demos.
+Total wall time: **${totalMin.toFixed(1)} min** for ${runs.length} demo${runs.length === 1 ? '' : 's'}.${runs.length < seeds.length ? ` **Only ${runs.length} of the ${seeds.length} requested seeds (${seeds.join(', ')}) had finished when this was written.**` : ''}
 
 | seed | searched architecture | largest p per node | search | searched | small | large | random (architecture) | wall | load before / after |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -313,6 +301,46 @@ ${runs[0].table}
 \`\`\`
 `;
 
+  return section;
+}
+
+for (const [k, seed] of seeds.entries()) {
+  const out = path.join(base, `seed-${seed}`);
+  if (reuseBaselines && k > 0) {
+    const first = path.join(base, `seed-${seeds[0]}`);
+    for (const d of ['baseline-small', 'baseline-large'])
+      if (!existsSync(path.join(out, d)) && existsSync(path.join(first, d, 'model.json')))
+        cpSync(path.join(first, d), path.join(out, d), { recursive: true });
+  }
+  console.error(`== stnas demo --seed ${seed}${quick ? ' --quick' : ''} --out ${out} (load ${load()})`);
+  const r = await runDemo(seed, out);
+  const lines = r.stdout.trim().split('\n');
+  const json = JSON.parse(lines.at(-1));
+  const arch = readJson(path.join(out, 'search', 'architecture.json'));
+  const dirs = json.results.map((_, i) => path.join(out, MODEL_DIRS[i]));
+  const trained = dirs.filter((d) => existsSync(path.join(d, 'model.json')));
+  runs.push({
+    seed,
+    out,
+    ...r,
+    json,
+    arch,
+    table: lines
+      .slice(
+        0,
+        lines.findIndex((l) => l.startsWith('report: ')),
+      )
+      .join('\n'),
+    warning: r.stderr.split('\n').find((l) => l.startsWith('warning: the search did not decide')),
+    stages: Object.fromEntries(
+      ['warmup', 'search', ...MODEL_DIRS].map((s) => [s, stageEpochs(path.join(out, s))]),
+    ),
+    utts: perUtterance(trained),
+    dirs,
+  });
+  writeDemoSection();
+}
+
 // ---- the search-step benchmark
 let benchSection;
 if (!flag('--no-bench')) {
@@ -349,19 +377,4 @@ ${step.notes}
 `;
 }
 
-/** Replaces (or appends) the section between `<!-- begin: name -->` and `<!-- end: name -->`. */
-function putSection(doc, name, body) {
-  const block = `<!-- begin: ${name} -->\n${body.trimEnd()}\n<!-- end: ${name} -->`;
-  const re = new RegExp(`<!-- begin: ${name} -->[\\s\\S]*?<!-- end: ${name} -->`);
-  return re.test(doc) ? doc.replace(re, () => block) : `${doc.trimEnd()}\n\n${block}\n`;
-}
-
-const target = path.resolve(value('--doc', path.join(root, 'docs', 'results.md')));
-// Re-read just before writing: other scripts own the other sections.
-let doc = existsSync(target) ? readFileSync(target, 'utf8') : '# Results\n';
-doc = putSection(doc, 'demo', demoSection);
-if (benchSection) doc = putSection(doc, 'search-step', benchSection);
-const tmpDoc = `${target}.tmp-${process.pid}`;
-writeFileSync(tmpDoc, doc);
-renameSync(tmpDoc, target);
-console.error(`wrote ${target}`);
+if (benchSection) writeSection('search-step', benchSection);
