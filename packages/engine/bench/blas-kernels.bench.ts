@@ -1,0 +1,129 @@
+// matMul and TDNN throughput on wasm (XNNPACK), wasm+BLAS (this package's cblas_sgemm kernels)
+// and PyTorch on the same cores. wasm and wasm+BLAS alternate by round in one process (the BLAS
+// kernels are installed and removed between rounds); PyTorch runs before and after, 2 threads.
+import { spawnSync } from 'node:child_process';
+import '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadAverage, markdownTable, median, record } from '../../../bench/report';
+import { tdnnRelu } from '../../search-space/src/tdnn-kernel';
+import { installBlasKernels, uninstallBlasKernels } from '../src/blas-kernels';
+import { loadBlas } from '../src/blas-library';
+import { setupWasmBackend } from '../src/wasm-node';
+
+const [M, K, N] = [4096, 640, 640];
+const [B, T, D, C] = [4, 1000, 640, 2];
+const taps = 2 * C + 1;
+const rounds = Number(process.env.STNAS_BENCH_ROUNDS ?? 4);
+
+const torchScript = `
+import json, time, torch
+torch.set_num_threads(2)
+M, K, N, B, T, D, C = ${M}, ${K}, ${N}, ${B}, ${T}, ${D}, ${C}
+a = torch.randn(M, K); w = torch.randn(K, N); wT = w.t().contiguous()
+x = torch.randn(B, D, T, requires_grad=True)
+convs = {d: torch.nn.Conv1d(D, D, 2 * C + 1, padding=C * d, dilation=d) for d in (1, 2)}
+def med(f, n):
+    f(); ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append((time.perf_counter() - t0) * 1000)
+    ts.sort(); return ts[len(ts) // 2]
+def tdnn(d):
+    def f():
+        y = torch.relu(convs[d](x)); y.sum().backward(); x.grad = None
+        for p in convs[d].parameters(): p.grad = None
+    return f
+print(json.dumps({'mm': med(lambda: a @ w, 9), 'mmT': med(lambda: a @ wT.t(), 9), 'd1': med(tdnn(1), 5), 'd2': med(tdnn(2), 5)}))
+`;
+function torch(): Record<string, number> | string {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  const r = spawnSync('/usr/bin/python3', ['-c', torchScript], { encoding: 'utf8', env });
+  if (r.status !== 0) return `torch failed: ${`${r.stderr}${r.error ?? ''}`.trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+const load0 = loadAverage();
+const torchBefore = torch();
+const info = await setupWasmBackend();
+const blasLoad = loadBlas({ threads: info.threads });
+if (!blasLoad.blas) throw new Error(`no BLAS: ${blasLoad.reason}`);
+const blas = blasLoad.blas;
+
+const a = tf.randomNormal([M, K]) as tf.Tensor2D;
+const w = tf.randomNormal([K, N]) as tf.Tensor2D;
+const wT = tf.transpose(w) as tf.Tensor2D;
+const x = tf.randomNormal([B, T, D]) as tf.Tensor3D;
+const tw = tf.randomNormal([taps, D, D], 0, 0.02) as tf.Tensor3D;
+const tb = tf.zeros([D]) as tf.Tensor1D;
+const cases: Record<string, () => void> = {
+  mm: () => tf.tidy(() => tf.matMul(a, w)).dispose(),
+  mmT: () => tf.tidy(() => tf.matMul(a, wT, false, true)).dispose(),
+  d1: () => tdnn(1),
+  d2: () => tdnn(2),
+};
+function tdnn(dilation: number): void {
+  const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(
+      tdnnRelu(xx as tf.Tensor3D, ww as tf.Tensor3D, bb as tf.Tensor1D, {
+        halfContext: C,
+        stride: 1,
+        dilation,
+      }),
+    ),
+  )([x, tw, tb]);
+  for (const t of g) t.dataSync();
+  tf.dispose(g);
+}
+// wasm kernels run synchronously, so a call's wall time is its compute time.
+const engines = ['wasm', 'wasm+BLAS'] as const;
+const times: Record<string, number[]> = {};
+for (let r = 0; r <= rounds; r++) {
+  for (const engine of r % 2 ? [...engines].reverse() : engines) {
+    if (engine === 'wasm') uninstallBlasKernels('wasm');
+    else installBlasKernels('wasm', blas.sgemm);
+    for (const [name, f] of Object.entries(cases)) {
+      const reps = name.startsWith('mm') ? 3 : 1;
+      for (let i = 0; i < reps; i++) {
+        const t0 = performance.now();
+        f();
+        if (r > 0) (times[`${engine}/${name}`] ??= []).push(performance.now() - t0);
+      }
+    }
+  }
+}
+uninstallBlasKernels('wasm');
+const torchAfter = torch();
+const torchRuns = [torchBefore, torchAfter].filter((t): t is Record<string, number> => typeof t !== 'string');
+const mmFlops = 2 * M * K * N;
+const tdnnFlops = 3 * 2 * B * T * taps * D * D;
+const gf = (flops: number, ms: number | undefined) => (ms ? (flops / (ms * 1e6)).toFixed(1) : '-');
+const torchMs = (k: string) => (torchRuns.length ? median(torchRuns.map((t) => t[k]!)) : undefined);
+const row = (label: string, ms: (k: string) => number | undefined) => [
+  label,
+  gf(mmFlops, ms('mm')),
+  gf(mmFlops, ms('mmT')),
+  gf(tdnnFlops, ms('d1')),
+  gf(tdnnFlops, ms('d2')),
+  ms('d1')?.toFixed(0) ?? '-',
+];
+const rows = [
+  row(`tfjs wasm (XNNPACK), ${info.threads} thread(s)`, (k) => median(times[`wasm/${k}`]!)),
+  row(`tfjs wasm + ${blas.vendor} BLAS, ${blas.threads} thread(s)`, (k) => median(times[`wasm+BLAS/${k}`]!)),
+  row('PyTorch CPU, 2 threads', torchMs),
+];
+const speedup = median(times['wasm/d1']!) / median(times['wasm+BLAS/d1']!);
+record(
+  'engine: matMul and TDNN throughput, wasm vs wasm+BLAS vs PyTorch',
+  markdownTable(
+    [
+      'engine, GFLOP/s',
+      `matMul [${M},${K}]x[${K},${N}]`,
+      'same, transposeB',
+      `TDNN C2D1 fwd+bwd`,
+      `TDNN C2D2 fwd+bwd`,
+      'TDNN C2D1 ms',
+    ],
+    rows,
+  ),
+  `TDNN: batch ${B} x ${T} frames, ${D} -> ${D}, kernel ${taps}, ReLU; effective FLOPs 3 x 2·N·K·D² (forward, dx, dW); PyTorch's is nn.Conv1d + relu, backward to input and weights. wasm+BLAS TDNN C2D1 is ${speedup.toFixed(2)}x wasm. Medians of ${rounds} rounds (matMul 3 runs per round) alternating the two engines in one process; PyTorch ${torchRuns.length ? 'median of the runs before and after' : String(torchBefore)}. BLAS ${blas.library} (${blas.config})${blas.note ? `, ${blas.note}` : ''}. Load average ${load0} at start, ${loadAverage()} at the end.`,
+);
