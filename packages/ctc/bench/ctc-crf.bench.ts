@@ -123,23 +123,36 @@ async function main(): Promise<void> {
     ['one thread: CTC numerator (ctcForwardBackward)', () => ctcForwardBackward(batch)],
   ];
   const times = variants.map(() => [] as number[]);
+  const cpu = variants.map(() => [] as number[]);
   for (const [, fn] of variants) fn(); // warm up (and start the pool's workers)
   for (const [, fn] of variants) fn();
   const load0 = loadAverage();
   for (let i = 0; i < REPS; i++) {
     variants.forEach(([, fn], v) => {
+      const c = process.cpuUsage(); // all threads of the process: the work, whatever the load
       const s = performance.now();
       fn();
       times[v]!.push(performance.now() - s);
+      const d = process.cpuUsage(c);
+      cpu[v]!.push((d.user + d.system) / 1000);
     });
   }
   const load1 = loadAverage();
   logits.dispose();
   const frames = lengths.reduce((a, b) => a + b, 0);
   const ctcMs = median(times[0]!);
+  const ctcCpu = median(cpu[0]!);
   const rows = variants.map(([name], v) => {
     const m = median(times[v]!);
-    return [name, m.toFixed(1), Math.round(frames / (m / 1000)), (m / ctcMs).toFixed(2)];
+    const c = median(cpu[v]!);
+    return [
+      name,
+      m.toFixed(1),
+      Math.round(frames / (m / 1000)),
+      (m / ctcMs).toFixed(2),
+      c.toFixed(1),
+      (c / ctcCpu).toFixed(2),
+    ];
   });
   const sizes = lm.ngrams.map((t, n) => `${n + 1}-grams ${t.size}`).join(', ');
   const probe = ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, false);
@@ -148,7 +161,14 @@ async function main(): Promise<void> {
   record(
     'CTC-CRF loss (@stnas/ctc)',
     markdownTable(
-      ['batch 32 x 300 frames x 72 classes, CPU backend', 'median ms', 'frames/s', 'vs ctcLoss'],
+      [
+        'batch 32 x 300 frames x 72 classes, CPU backend',
+        'median ms',
+        'frames/s',
+        'vs ctcLoss',
+        'CPU ms (all threads)',
+        'CPU vs ctcLoss',
+      ],
       rows,
     ),
     [
@@ -158,7 +178,7 @@ async function main(): Promise<void> {
         '"states" counts LM states + label states, "arcs" the LM arcs; each frame costs about one operation per ' +
         'state in each of 4 sweeps (sum into LM states, emit, backward, occupancy) and 2 per arc (forward, backward).',
       `Medians of ${REPS} alternating runs; load average ${load0} before, ${load1} after (2 cores shared with other ` +
-        `jobs: absolute times are inflated, compare ratios). ctcLoss and ctcCrfLoss split the batch over the calling ` +
+        `jobs: wall times are inflated, compare ratios; CPU time, process.cpuUsage over all threads, is the work done and depends much less on the load). ctcLoss and ctcCrfLoss split the batch over the calling ` +
         `thread and ${pool.threads} worker thread(s) of the shared pool (bit-identical to one thread); the "one thread" ` +
         'rows run the same kernels serially. Targets are the first 32 training transcripts ' +
         `(${Math.min(...targets.map((t) => t.length))}-${Math.max(...targets.map((t) => t.length))} phones), ` +

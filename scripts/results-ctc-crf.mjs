@@ -1,0 +1,298 @@
+// `node scripts/results-ctc-crf.mjs [--quick] [--out DIR] [--seeds 0,1,2]`: issue 18, CTC against
+// CTC-CRF at equal steps on the bundled corpus, several seeds, one fixed TDNN (the demo's sizes, as
+// scripts/results-loss-augment.mjs). Each model is decoded greedily (PER) and with the lexicon and a
+// word 3-gram LM estimated from the training transcripts (`stnas lm`; `stnas decode --word-lm`,
+// LM weight and word bonus tuned on dev by WER), the way CAT decodes CTC-CRF (a word-level TLG, no
+// phone LM); `--variants ctc,ctc-crf,ctc-crf-o2` adds a 2-gram denominator. Writes the ctc-crf block inside the loss-augment section of docs/results.md (between
+// its own markers, atomically), with the load average around every run. Two trainings run at once.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const out = path.resolve(
+  opt('--out', path.join(os.tmpdir(), `stnas-results-crf-${quick ? 'quick' : 'full'}`)),
+);
+const seeds = opt('--seeds', quick ? '0' : '0,1,2')
+  .split(',')
+  .map(Number);
+const corpus = path.join(root, 'packages', 'corpus', 'data');
+const cli = path.join(root, 'packages', 'trainer', 'src', 'cli.ts');
+const node = process.execPath;
+const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
+const plan = quick
+  ? { epochs: 1, minEpochs: 1, steps: 2, maxUtts: 32 }
+  : { epochs: 4, minEpochs: 3, steps: 50, maxUtts: undefined };
+const arch = Array(4).fill('tdnn-C1D1Nln');
+const load = () => os.loadavg()[0].toFixed(2);
+const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+
+function stnas(argv, what) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(node, [...tsx, cli, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    p.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    p.on('close', (code) => {
+      if (code !== 0) {
+        console.error(stderr);
+        reject(new Error(`${what} failed (exit ${code})`));
+      } else resolve({ stdout, stderr });
+    });
+  });
+}
+const lastJson = (s) => JSON.parse(s.trim().split('\n').pop());
+
+mkdirSync(out, { recursive: true });
+const units = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
+  .split('\n')
+  .filter(Boolean).length;
+const cfgFile = path.join(out, 'config.json');
+const { stdout: cfgText } = await new Promise((resolve, reject) => {
+  const p = spawn(
+    node,
+    [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
+    { cwd: path.join(root, 'packages', 'trainer'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  p.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  p.on('close', (code) => (code === 0 ? resolve({ stdout }) : reject(new Error('DEMO_CONFIG'))));
+});
+const demoConfig = JSON.parse(cfgText);
+demoConfig.net_configs.num_classes = units;
+writeFileSync(cfgFile, JSON.stringify(demoConfig, null, 2));
+
+// The word LM: a 3-gram (modified Kneser-Ney) from the training transcripts only.
+const wordLm = path.join(out, 'word-3gram.arpa');
+if (!existsSync(wordLm)) {
+  await stnas(
+    ['lm', '--text', path.join(corpus, 'train', 'text'), '--order', '3', '--out', wordLm, '--json'],
+    'lm',
+  );
+}
+
+const allVariants = [
+  { name: 'ctc', extra: [], label: 'CTC' },
+  { name: 'ctc-crf', extra: ['--loss', 'ctc-crf'], label: 'CTC-CRF (4-gram phone LM, lambda 0.01)' },
+  // a flatter denominator LM: does CTC-CRF gain when the phone LM explains less of the training text?
+  {
+    name: 'ctc-crf-o2',
+    extra: ['--loss', 'ctc-crf', '--crf-order', '2'],
+    label: 'CTC-CRF (2-gram phone LM, lambda 0.01)',
+  },
+];
+const variants = allVariants.filter((v) => opt('--variants', 'ctc,ctc-crf').split(',').includes(v.name));
+const rowsFile = path.join(out, 'rows.json');
+const rows = existsSync(rowsFile) ? JSON.parse(readFileSync(rowsFile, 'utf8')) : [];
+const save = () => writeFileSync(rowsFile, JSON.stringify(rows, null, 2));
+const started = new Date();
+
+async function run(v, seed) {
+  const name = `${v.name}-s${seed}`;
+  const prev = rows.find((r) => r.name === name && JSON.stringify(r.plan) === JSON.stringify(plan));
+  if (prev?.wer !== undefined) return;
+  const maxUtts = plan.maxUtts ? ['--max-utts', String(plan.maxUtts)] : [];
+  const loadBefore = load();
+  const t0 = performance.now();
+  const model = path.join(out, name);
+  if (!existsSync(path.join(model, 'model.json'))) {
+    await stnas(
+      [
+        '--backend',
+        'auto',
+        'retrain',
+        '--config',
+        cfgFile,
+        '--data',
+        path.join(corpus, 'train'),
+        '--dev',
+        path.join(corpus, 'dev'),
+        '--lexicon',
+        path.join(corpus, 'lang', 'lexicon.txt'),
+        '--units',
+        path.join(corpus, 'lang', 'units.txt'),
+        '--out',
+        out,
+        '--name',
+        name,
+        '--arch',
+        arch.join(','),
+        '--batch-size',
+        '16',
+        '--lr',
+        '2e-3',
+        '--seed',
+        String(seed),
+        '--max-epochs',
+        String(plan.epochs),
+        '--min-epochs',
+        String(plan.minEpochs),
+        '--steps-per-epoch',
+        String(plan.steps),
+        '--checkpoint-every',
+        '50',
+        ...maxUtts,
+        ...v.extra,
+        '--json',
+      ],
+      `retrain ${name}`,
+    );
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const greedy = lastJson(
+    (
+      await stnas(
+        [
+          '--backend',
+          'auto',
+          'decode',
+          '--model',
+          model,
+          '--data',
+          path.join(corpus, 'test'),
+          ...maxUtts,
+          '--json',
+        ],
+        `decode ${name}`,
+      )
+    ).stdout,
+  );
+  const word = lastJson(
+    (
+      await stnas(
+        [
+          '--backend',
+          'auto',
+          'decode',
+          '--model',
+          model,
+          '--data',
+          path.join(corpus, 'test'),
+          '--word-lm',
+          wordLm,
+          '--tune-dev',
+          path.join(corpus, 'dev'),
+          ...maxUtts,
+          '--json',
+        ],
+        `word decode ${name}`,
+      )
+    ).stdout,
+  );
+  const hist = JSON.parse(readFileSync(path.join(model, 'history.json'), 'utf8')).history;
+  const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8'));
+  const row = {
+    name,
+    variant: v.name,
+    label: v.label,
+    seed,
+    plan,
+    per: greedy.per,
+    wer: word.wer,
+    perWord: word.per,
+    devWer: word.devWer,
+    lmWeight: word.lmWeight,
+    wordBonus: word.wordBonus,
+    steps: hist.length * plan.steps,
+    bestEpoch: manifest.bestEpoch,
+    devLoss: manifest.devLoss,
+    devInfinite: hist.map((h) => h.devInfinite ?? null),
+    devUtterances: hist[0]?.devUtterances ?? null,
+    seconds: (performance.now() - t0) / 1000,
+    trainSeconds,
+    loadBefore,
+    loadAfter: load(),
+  };
+  const i = rows.findIndex((r) => r.name === name);
+  if (i >= 0) rows[i] = row;
+  else rows.push(row);
+  save();
+  console.error(
+    `${name}: greedy PER ${(row.per * 100).toFixed(2)}%, word-LM WER ${(row.wer * 100).toFixed(2)}% (dev ${(row.devWer * 100).toFixed(2)}%, weight ${row.lmWeight}, bonus ${row.wordBonus}), ${row.seconds.toFixed(0)} s, load ${loadBefore} -> ${row.loadAfter}`,
+  );
+}
+
+for (const seed of seeds) await Promise.all(variants.map((v) => run(v, seed)));
+
+// ---- the docs/results.md block
+const pct = (x) => `${(x * 100).toFixed(2)}%`;
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs) => {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
+};
+const mine = rows.filter((r) => JSON.stringify(r.plan) === JSON.stringify(plan) && seeds.includes(r.seed));
+const perRun = [
+  '| model | seed | test PER, greedy | test WER, word 3-gram LM | dev WER (tuned) | LM weight / word bonus | best epoch | dev loss | dev refs the phone LM forbids, per epoch | train+decode wall | load avg before / after |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...mine.map(
+    (r) =>
+      `| ${r.label} | ${r.seed} | ${pct(r.per)} | ${pct(r.wer)} | ${pct(r.devWer)} | ${r.lmWeight} / ${r.wordBonus} | ${r.bestEpoch} | ${r.devLoss.toFixed(2)} | ${r.devInfinite.every((x) => x === null) ? '-' : `${r.devInfinite.join(', ')} of ${r.devUtterances ?? 90}`} | ${(r.seconds / 60).toFixed(1)} min | ${r.loadBefore} / ${r.loadAfter} |`,
+  ),
+].join('\n');
+const by = (v, k) => mine.filter((r) => r.variant === v).map((r) => r[k]);
+const summary = [
+  `| model | runs | test PER, greedy (mean ± sd) | test WER, word LM (mean ± sd) |`,
+  '| --- | --- | --- | --- |',
+  ...variants.map(
+    (v) =>
+      `| ${v.label} | ${by(v.name, 'per').length} | ${pct(mean(by(v.name, 'per')))} ± ${(sd(by(v.name, 'per')) * 100).toFixed(2)} | ${pct(mean(by(v.name, 'wer')))} ± ${(sd(by(v.name, 'wer')) * 100).toFixed(2)} |`,
+  ),
+].join('\n');
+const dWer = (mean(by('ctc-crf', 'wer')) - mean(by('ctc', 'wer'))) * 100;
+const dPer = (mean(by('ctc-crf', 'per')) - mean(by('ctc', 'per'))) * 100;
+const block = `<!-- begin: ctc-crf -->
+### CTC against CTC-CRF, ${seeds.length} seed(s), greedy and with the word LM (issue 18)
+
+Written by \`node scripts/results-ctc-crf.mjs${quick ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine}.
+${quick ? '\n**QUICK SMOKE RUN: a few steps per model. These numbers check the script; they are not results.**\n' : ''}
+The same TDNN and sizes as above (batch 16, lr 2e-3, ${plan.epochs} epochs of ${plan.steps} batches, so ${plan.epochs * plan.steps} steps for every model), seeds ${seeds.join(', ')}.
+CTC-CRF as CAT trains it: phone 4-gram denominator from the training labels, pruned as Kaldi's
+chain-est-phone-lm prunes it in CAT's recipe (1,000 extra states), lambda 0.01, loss summed over the
+batch and divided by its size, early stopping on the dev CRF loss as CAT's \`CTC_CRF_LOSS\` returns
+it (without the reference's LM weight, so finite for every dev utterance). Greedy PER is not a fair
+measure for CTC-CRF (its outputs are not phone posteriors: the phone LM is part of its scores), so
+every model is also decoded as CAT decodes: \`stnas decode --word-lm\` (lexicon beam search, beam 16)
+with a word 3-gram estimated from the training transcripts (\`stnas lm\`, modified Kneser-Ney), LM
+weight and word bonus tuned by dev WER for each model; no phone LM in that search.
+
+${summary}
+
+CTC-CRF minus CTC: ${dWer >= 0 ? '+' : ''}${dWer.toFixed(2)} WER points with the word LM, ${dPer >= 0 ? '+' : ''}${dPer.toFixed(2)} greedy PER points.
+
+${perRun}
+<!-- end: ctc-crf -->
+`;
+writeFileSync(path.join(out, 'section-ctc-crf.md'), block);
+if (quick) {
+  console.error(`quick run: wrote ${path.join(out, 'section-ctc-crf.md')} only`);
+  process.exit(0);
+}
+const target = path.join(root, 'docs', 'results.md');
+const old = readFileSync(target, 'utf8');
+const re = /<!-- begin: ctc-crf -->[\s\S]*?<!-- end: ctc-crf -->\n?/;
+let doc;
+if (re.test(old)) doc = old.replace(re, block);
+else if (old.includes('### Augmentation at equal training steps'))
+  doc = old.replace(
+    '### Augmentation at equal training steps',
+    `${block}\n### Augmentation at equal training steps`,
+  );
+else doc = `${old.trimEnd()}\n\n${block}`;
+const tmp = `${target}.tmp-${process.pid}`;
+writeFileSync(tmp, doc);
+renameSync(tmp, target);
+console.error(`wrote ${target}`);
