@@ -16,9 +16,9 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { machine as describeMachine, load, root, tsx } from './stnas-cli.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
 const value = (name, fallback) => {
@@ -35,11 +35,9 @@ const base = path.resolve(
   value('--out', path.join(os.tmpdir(), `stnas-results-demo-${quick ? 'quick' : 'full'}`)),
 );
 const node = process.execPath;
-const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
 const cli = path.join(root, 'packages/trainer/src/cli.ts');
 
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-const load = () => os.loadavg()[0].toFixed(2);
+const machine = describeMachine();
 const pct = (x) => `${(x * 100).toFixed(2)}%`;
 const readJson = (f) => JSON.parse(readFileSync(f, 'utf8'));
 let commit = 'unknown';
