@@ -19,8 +19,10 @@ export async function runOnQueue(
   o: { queue: QueueTarget; onProgress?: (p: ExperimentProgress) => void; pollMs?: number },
 ): Promise<void> {
   await probeQueue(o.queue);
-  const queue = new Queue(QUEUE_NAME, { connection: redisClient(o.queue) });
-  const flow = new FlowProducer({ connection: redisClient(o.queue) });
+  // BullMQ leaves clients it was given open on close(): they are disconnected below.
+  const clients = [redisClient(o.queue), redisClient(o.queue)] as const;
+  const queue = new Queue(QUEUE_NAME, { connection: clients[0] });
+  const flow = new FlowProducer({ connection: clients[1] });
   try {
     const root = `exp-${createHash('sha256').update(dir).digest('hex').slice(0, 8)}-${Date.now().toString(36)}`;
     await flow.add({
@@ -75,5 +77,6 @@ export async function runOnQueue(
   } finally {
     await flow.close();
     await queue.close();
+    for (const c of clients) c.disconnect();
   }
 }

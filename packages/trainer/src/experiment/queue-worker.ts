@@ -90,7 +90,9 @@ export interface QueueWorkerOptions {
 export async function runQueueWorker(o: QueueWorkerOptions): Promise<void> {
   await probeQueue(o.queue);
   const host = os.hostname();
-  const queue = new Queue(QUEUE_NAME, { connection: redisClient(o.queue) });
+  // BullMQ leaves clients it was given open on close(): they are disconnected at the end.
+  const clients = [redisClient(o.queue), redisClient(o.queue)] as const;
+  const queue = new Queue(QUEUE_NAME, { connection: clients[0] });
   const stalled = o.stalledMs ?? 30_000;
   const worker = new Worker(
     QUEUE_NAME,
@@ -111,7 +113,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<void> {
       return { id };
     },
     {
-      connection: redisClient(o.queue),
+      connection: clients[1],
       concurrency: o.concurrency,
       lockDuration: stalled,
       stalledInterval: stalled,
@@ -132,4 +134,5 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<void> {
   o.log(`worker on ${host} stopping`);
   await worker.close();
   await queue.close();
+  for (const c of clients) c.disconnect();
 }

@@ -72,11 +72,14 @@ export async function runExperimentJob(dir: string, id: string, log: (line: stri
   const who = `${os.hostname()} pid ${process.pid}`;
   logJobEvent(dir, id, `start ${who}`);
   const z = plan.sizes;
+  // Whether the stage continued from a checkpoint of an earlier (killed) attempt.
+  let resumed = false;
   switch (spec.kind) {
     case 'warmup': {
       const i = stageInputs(plan, out, spec.seed, log);
       pinConfig(out, plan.config);
       const r = await runWarmup({ ...i, minEpochs: z.warmupMinEpochs, minLossImprove: 0.5 });
+      resumed = r.resumed;
       writeJobResult(dir, id, { best: r.state.schedule.best, epochs: r.state.schedule.epoch });
       break;
     }
@@ -98,6 +101,7 @@ export async function runExperimentJob(dir: string, id: string, log: (line: stri
         heldOutRatio: plan.search.heldOutRatio,
         archLr: plan.search.archLr,
       });
+      resumed = loop.resumed;
       if (!derived) throw new Error(`the search paused at step ${loop.state.step} before finishing`);
       writeJobResult(dir, id, { ops: derived.ops, probs: derived.probs });
       break;
@@ -112,6 +116,7 @@ export async function runExperimentJob(dir: string, id: string, log: (line: stri
         minEpochs: z.retrainMinEpochs,
         lrFloor: 1e-5,
       });
+      resumed = r.loop.resumed;
       const result: RetrainJobResult = {
         ops: spec.ops,
         seed: spec.seed,
@@ -142,6 +147,6 @@ export async function runExperimentJob(dir: string, id: string, log: (line: stri
       break;
     }
   }
-  logJobEvent(dir, id, `finish ${who}`);
-  log(`job ${id} finished`);
+  logJobEvent(dir, id, `finish ${who}${resumed ? ' resumed' : ''}`);
+  log(`job ${id} finished${resumed ? ' (resumed from its checkpoint)' : ''}`);
 }
