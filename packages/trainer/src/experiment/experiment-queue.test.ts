@@ -154,7 +154,14 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
       child.stderr!.on('data', (d) => {
         rec.err += d;
       });
-      exits.push(new Promise((resolve) => child.once('exit', (code) => ((rec.code = code), resolve()))));
+      exits.push(
+        new Promise((resolve) =>
+          child.once('exit', (code) => {
+            rec.code = code;
+            resolve();
+          }),
+        ),
+      );
       workers.push(rec);
     }
     let killed: (typeof workers)[number] | undefined;
@@ -162,7 +169,11 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
     const watcher = setInterval(() => {
       if (killed) return;
       const holder = workers.find((w) => w.err.includes('job warmup-s1 (attempt 1)'));
-      if (holder && existsSync(checkpoint) && !existsSync(jobDir(queueDir, 'warmup-s1') + '/result.json')) {
+      if (
+        holder &&
+        existsSync(checkpoint) &&
+        !existsSync(path.join(jobDir(queueDir, 'warmup-s1'), 'result.json'))
+      ) {
         killed = holder;
         holder.child.kill('SIGKILL');
       }

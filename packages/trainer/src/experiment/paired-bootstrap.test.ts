@@ -11,7 +11,7 @@ describe('pairedBootstrap', () => {
 
   it('puts the whole interval below zero when a makes fewer errors on every utterance', () => {
     const refs = Array.from({ length: 50 }, (_, u) => 10 + (u % 7));
-    const b = refs.map((r, u) => (u % 5) + 2);
+    const b = refs.map((_, u) => (u % 5) + 2);
     const a = b.map((x) => x - 1);
     const r = pairedBootstrap(a, b, refs, o);
     expect(r.diff).toBeCloseTo(-50 / refs.reduce((s, x) => s + x, 0), 12);
