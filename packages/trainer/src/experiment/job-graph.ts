@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { expandConfig } from '@stnas/search-space';
-import { createRng } from '@stnas/st-estimator';
 import { readJson } from '../files';
+import { randomArchitecture } from '../search-health/random-architecture';
 import type { DerivedArchitecture } from '../stages/search';
 import { type JobSpec, jobDir, type Stage } from './job-store';
 import type { ExperimentPlan } from './plan';
@@ -26,15 +26,13 @@ export function architectureKey(ops: readonly string[]): string {
 }
 
 /**
- * `count` architectures drawn uniformly from the space, one op per node (seeded: the same plan
- * always draws the same ones). Draws may repeat; each is still one run of the random group.
+ * `count` architectures drawn uniformly from the space, one op per node: draw k is
+ * `randomArchitecture` with seed `seed + k` (the same plan always draws the same ones). Draws may
+ * repeat; each is still one run of the random group.
  */
 export function sampleRandomArchitectures(plan: ExperimentPlan, count: number, seed: number): string[][] {
-  const candidates = expandConfig(plan.config).candidates;
-  const rng = createRng(seed);
-  return Array.from({ length: count }, () =>
-    candidates.map((block) => block[0]![rng.nextInt(block[0]!.length)]!),
-  );
+  const candidates = expandConfig(plan.config).candidates.map((block) => block[0]!);
+  return Array.from({ length: count }, (_, k) => randomArchitecture(candidates, seed + k));
 }
 
 /** Job ids, from the plan's seeds, estimators and architectures. */
