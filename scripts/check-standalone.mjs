@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Fails when a tracked file refers to a folder beside the repository (`../shared`, or the absolute
-// path of the developers' reference folder): a user's clone has nothing beside it, so tests,
+// Fails when a tracked file refers to a folder beside the repository (the developers' read-only
+// reference folder, by a relative or an absolute path): a user's clone has nothing beside it, so tests,
 // benchmarks, scripts and docs must use what the repository holds (fixtures live in fixtures/).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,9 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const name = ['sha', 'red'].join('');
 const outside = new RegExp(
   [
-    `\\.\\./${name}\\b`, // '../shared', '../../shared/...'
+    `\\.\\./${name}\\b`, // a relative path up and into it
     `/work/${name}\\b`, // the absolute path on the developers' machines
-    `['"]\\.\\.['"]\\s*,\\s*['"]${name}['"]`, // path.join(root, '..', 'shared')
+    `['"]\\.\\.['"]\\s*,\\s*['"]${name}['"]`, // the same, spelled as path.join segments
   ].join('|'),
 );
 
