@@ -23,6 +23,42 @@ export {
 } from './data/speed-perturb-train';
 export { type Batching, openStageSet, type StageSet } from './data/stage-set';
 export { EXIT, InputError, UsageError } from './errors';
+export { renderExperimentReport, scatterSvg, writeExperimentReport } from './experiment/experiment-report';
+export type { GroupKind, PlannedArchitecture } from './experiment/job-graph';
+export {
+  architectureKey,
+  plannedArchitectures,
+  sampleRandomArchitectures,
+  stageJobs,
+} from './experiment/job-graph';
+export { cliCommand, type JobExit, spawnJob } from './experiment/job-process';
+export type { JobSpec, Stage } from './experiment/job-store';
+export { isJobDone, jobDir, jobLog, pinPlan, readPinnedPlan, STAGES } from './experiment/job-store';
+export type { ExperimentProgress, FailedJob } from './experiment/local-pool';
+export { defaultPoolSize, ExperimentFailedError, runLocalPool } from './experiment/local-pool';
+export { type BootstrapComparison, pairedBootstrap } from './experiment/paired-bootstrap';
+export type { BaselineSpec, ExperimentPlan, ExperimentSizes } from './experiment/plan';
+export { PlanError, parsePlan, readPlan } from './experiment/plan';
+export { runOnQueue } from './experiment/queue-flow';
+export { QUEUE_NAME, type QueueWorkerOptions, runQueueWorker } from './experiment/queue-worker';
+export {
+  parseQueueUrl,
+  probeQueue,
+  type QueueTarget,
+  QueueUnavailableError,
+  redact,
+} from './experiment/redis-url';
+export type {
+  ExperimentComparison,
+  ExperimentGroup,
+  ExperimentResults,
+  ExperimentRun,
+} from './experiment/results';
+export { collectResults, formatExperimentResults, writeResults } from './experiment/results';
+export type { ExperimentInputs, ExperimentOutcome } from './experiment/run-experiment';
+export { runExperiment } from './experiment/run-experiment';
+export type { DecodeJobResult, RetrainJobResult } from './experiment/run-job';
+export { runExperimentJob } from './experiment/run-job';
 export { axisTicks } from './report/chart-ticks';
 export type {
   ArchitectureDrawing,
@@ -82,6 +118,15 @@ export type { Adam, AdamOptions, AdamSlot, AdamState, AdamStateData } from './tr
 export { adamStateFromData, adamStateToData, createAdam, disposeAdamState } from './training/adam';
 export type { Checkpoint, CheckpointArray } from './training/checkpoint';
 export { CheckpointError, readCheckpoint, writeCheckpoint, writeFileAtomic } from './training/checkpoint';
+export {
+  checkBatchFits,
+  estimateStepHeap,
+  HEAP_COST,
+  largestBatch,
+  networkSize,
+  type StepKind,
+  WASM_HEAP_LIMIT,
+} from './training/heap-budget';
 export type { PlateauDecision, PlateauOptions, PlateauState } from './training/plateau-schedule';
 export {
   plateauInit,

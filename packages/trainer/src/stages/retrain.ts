@@ -12,7 +12,7 @@ import { bestCheckpointPath, type LoopResult } from '../training/train-loop';
 import { augmentBatch, type RunTrainingConfig } from '../training/training-options';
 import type { DerivedArchitecture } from './search';
 import { searchDir } from './search';
-import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { checkSetFits, devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 
@@ -103,6 +103,7 @@ export async function runRetrain(
   const opt = { name: 'weights', adam, state: adam.init() };
   try {
     const dir = ensureDir(path.join(i.out, i.name));
+    checkSetFits(i, 'retrain', model, i.architecture, d.train, 'weights');
     const train = d.train.reader();
     const weights = model.weightVariables();
     const variables = modelVariables(model);

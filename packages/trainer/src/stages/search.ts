@@ -22,7 +22,7 @@ import {
   type LoopResult,
 } from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
-import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { checkSetFits, devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import { warmupDir } from './warmup';
@@ -115,6 +115,8 @@ export async function runSearch(
     }
     const trainSet = d.train.subset(split.train.utts);
     const heldSet = d.train.subset(split.heldOut.utts);
+    checkSetFits(i, 'search', model, i.config, trainSet, 'weights');
+    checkSetFits(i, 'search (architecture steps)', model, i.config, heldSet, 'arch');
     const train = trainSet.reader();
     const { config: training, objective, evaluate } = await setupStage(i, 'search', dir, d);
     const estimator = createEstimator(i.estimator);

@@ -1,5 +1,5 @@
 import { ctcLoss } from '@stnas/ctc';
-import type { ApplyOptions, SearchSpaceModel, StnasConfig } from '@stnas/search-space';
+import { type ApplyOptions, countParams, type SearchSpaceModel, type StnasConfig } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch } from '../data/batch';
 import { DEFAULT_PIPELINE, type FeaturePipeline } from '../data/feature-pipeline';
@@ -7,6 +7,7 @@ import { type Lexicon, readLexicon, readUnits, type Units } from '../data/lang';
 import { trainingDataDir } from '../data/speed-perturb-train';
 import { openStageSet, type StageSet } from '../data/stage-set';
 import { InputError } from '../errors';
+import { checkBatchFits, largestBatch, type StepKind } from '../training/heap-budget';
 import type { ProgressSink } from '../training/progress';
 import type { TrainingOptions } from '../training/training-options';
 
@@ -15,7 +16,7 @@ import type { TrainingOptions } from '../training/training-options';
  * below the largest batch the 640-unit WSJ supernet fits on wasm (4 GiB heap) in every stage; see
  * docs/benchmarks.md ("Memory on WSJ-size data").
  */
-export const DEFAULT_BATCH_FRAMES = 20000;
+export const DEFAULT_BATCH_FRAMES = 10000;
 
 /** Inputs every training stage shares (the CLI fills them from its options). */
 export interface StageInputs extends TrainingOptions {
@@ -109,6 +110,30 @@ export async function loadStageData(i: StageInputs): Promise<StageData> {
       await d.close();
     },
   };
+}
+
+/**
+ * Refuses, on wasm, a set whose largest batch would not fit the heap in a step of `kind` (see
+ * checkBatchFits); the error names --batch-frames and --batch-size.
+ */
+export function checkSetFits(
+  i: StageInputs,
+  stage: string,
+  model: SearchSpaceModel,
+  config: StnasConfig,
+  set: StageSet,
+  kind: StepKind,
+): void {
+  const lengths = set.dataset.buckets().map((b) => b.map((u) => set.dataset.lengths.get(u)!));
+  checkBatchFits({
+    stage,
+    config,
+    params: countParams(model),
+    kind,
+    batch: largestBatch(lengths),
+    batchSize: i.batchSize,
+    batchFrames: i.batchFrames,
+  });
 }
 
 /** The dev set's batches, read one by one from disk, each shown to `i.onBatch` as `dev`. */

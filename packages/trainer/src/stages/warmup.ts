@@ -6,7 +6,7 @@ import { warmupSchedule } from '../training/plateau-schedule';
 import { safeUpdate } from '../training/safe-update';
 import type { LoopResult } from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
-import { devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
+import { checkSetFits, devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 
@@ -32,6 +32,7 @@ export async function runWarmup(i: WarmupInputs): Promise<LoopResult> {
   const adam = createAdam({ lr: i.lr });
   const opt = { name: 'weights', adam, state: adam.init() };
   try {
+    checkSetFits(i, 'warmup', model, i.config, d.train, 'weights');
     const train = d.train.reader();
     const weights = model.weightVariables();
     const { config: training, objective, evaluate } = await setupStage(i, 'warmup', warmupDir(i.out), d);
