@@ -23,125 +23,42 @@ export {
 } from './data/speed-perturb-train';
 export { type Batching, openStageSet, type StageSet } from './data/stage-set';
 export { EXIT, InputError, UsageError } from './errors';
-export {
-  renderExperimentReport,
-  renderExperimentReport,
-  scatterSvg,
-  scatterSvg,
-  writeExperimentReport,
-  writeExperimentReport,
-} from './experiment/experiment-report';
-export type { GroupKind, GroupKind, PlannedArchitecture, PlannedArchitecture } from './experiment/job-graph';
+export { renderExperimentReport, scatterSvg, writeExperimentReport } from './experiment/experiment-report';
+export type { GroupKind, PlannedArchitecture } from './experiment/job-graph';
 export {
   architectureKey,
-  architectureKey,
-  plannedArchitectures,
   plannedArchitectures,
   sampleRandomArchitectures,
-  sampleRandomArchitectures,
-  stageJobs,
   stageJobs,
 } from './experiment/job-graph';
-export {
-  cliCommand,
-  cliCommand,
-  type JobExit,
-  type JobExit,
-  spawnJob,
-  spawnJob,
-} from './experiment/job-process';
-export type { JobSpec, JobSpec, Stage, Stage } from './experiment/job-store';
-export {
-  isJobDone,
-  isJobDone,
-  jobDir,
-  jobDir,
-  jobLog,
-  jobLog,
-  pinPlan,
-  pinPlan,
-  readPinnedPlan,
-  readPinnedPlan,
-  STAGES,
-  STAGES,
-} from './experiment/job-store';
-export type { ExperimentProgress, ExperimentProgress, FailedJob, FailedJob } from './experiment/local-pool';
-export {
-  defaultPoolSize,
-  defaultPoolSize,
-  ExperimentFailedError,
-  ExperimentFailedError,
-  runLocalPool,
-  runLocalPool,
-} from './experiment/local-pool';
-export {
-  type BootstrapComparison,
-  type BootstrapComparison,
-  pairedBootstrap,
-  pairedBootstrap,
-} from './experiment/paired-bootstrap';
-export type {
-  BaselineSpec,
-  BaselineSpec,
-  ExperimentPlan,
-  ExperimentPlan,
-  ExperimentSizes,
-  ExperimentSizes,
-} from './experiment/plan';
-export { PlanError, PlanError, parsePlan, parsePlan, readPlan, readPlan } from './experiment/plan';
-export { runOnQueue, runOnQueue } from './experiment/queue-flow';
-export {
-  QUEUE_NAME,
-  QUEUE_NAME,
-  type QueueWorkerOptions,
-  type QueueWorkerOptions,
-  runQueueWorker,
-  runQueueWorker,
-} from './experiment/queue-worker';
+export { cliCommand, type JobExit, spawnJob } from './experiment/job-process';
+export type { JobSpec, Stage } from './experiment/job-store';
+export { isJobDone, jobDir, jobLog, pinPlan, readPinnedPlan, STAGES } from './experiment/job-store';
+export type { ExperimentProgress, FailedJob } from './experiment/local-pool';
+export { defaultPoolSize, ExperimentFailedError, runLocalPool } from './experiment/local-pool';
+export { type BootstrapComparison, pairedBootstrap } from './experiment/paired-bootstrap';
+export type { BaselineSpec, ExperimentPlan, ExperimentSizes } from './experiment/plan';
+export { PlanError, parsePlan, readPlan } from './experiment/plan';
+export { runOnQueue } from './experiment/queue-flow';
+export { QUEUE_NAME, type QueueWorkerOptions, runQueueWorker } from './experiment/queue-worker';
 export {
   parseQueueUrl,
-  parseQueueUrl,
-  probeQueue,
   probeQueue,
   type QueueTarget,
-  type QueueTarget,
   QueueUnavailableError,
-  QueueUnavailableError,
-  redact,
   redact,
 } from './experiment/redis-url';
 export type {
   ExperimentComparison,
-  ExperimentComparison,
-  ExperimentGroup,
   ExperimentGroup,
   ExperimentResults,
-  ExperimentResults,
-  ExperimentRun,
   ExperimentRun,
 } from './experiment/results';
-export {
-  collectResults,
-  collectResults,
-  formatExperimentResults,
-  formatExperimentResults,
-  writeResults,
-  writeResults,
-} from './experiment/results';
-export type {
-  ExperimentInputs,
-  ExperimentInputs,
-  ExperimentOutcome,
-  ExperimentOutcome,
-} from './experiment/run-experiment';
-export { runExperiment, runExperiment } from './experiment/run-experiment';
-export type {
-  DecodeJobResult,
-  DecodeJobResult,
-  RetrainJobResult,
-  RetrainJobResult,
-} from './experiment/run-job';
-export { runExperimentJob, runExperimentJob } from './experiment/run-job';
+export { collectResults, formatExperimentResults, writeResults } from './experiment/results';
+export type { ExperimentInputs, ExperimentOutcome } from './experiment/run-experiment';
+export { runExperiment } from './experiment/run-experiment';
+export type { DecodeJobResult, RetrainJobResult } from './experiment/run-job';
+export { runExperimentJob } from './experiment/run-job';
 export { axisTicks } from './report/chart-ticks';
 export type {
   ArchitectureDrawing,
