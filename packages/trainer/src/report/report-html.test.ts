@@ -178,6 +178,11 @@ describe('search health and stages in the report', () => {
 
   it('draws one loss chart per stage, each on its own epoch axis', () => {
     expect(svg('loss-warmup').match(/class="series"/g)).toHaveLength(2);
+    // The title names the stage; the legend names the curve.
+    expect(svg('loss-warmup')).toContain('font-weight="bold">warmup</text>');
+    expect(
+      [...svg('loss-warmup').matchAll(/font-size="10">(dev|train|warmup dev)<\/text>/g)].map((m) => m[1]),
+    ).toEqual(['dev', 'train']);
     expect(xTicks(svg('loss-warmup'))).toEqual(['1', '2', '3']);
     expect(xTicks(svg('loss-retrain'))).toEqual(['1', '2']);
     expect(svg('loss-random')).toContain('<circle class="series"');

@@ -246,7 +246,12 @@ export function renderReport(d: ReportData): string {
     const charts = [...stages].map(([st, curves]) =>
       lineChartSvg(
         `loss-${st.replace(/[^\w-]/g, '_')}`,
-        curves.map((c, i) => ({ name: c.name, points: c.points, color: COLORS[i % COLORS.length]! })),
+        // The title names the stage, so the legend says only which curve ("dev", "train").
+        curves.map((c, i) => ({
+          name: c.name.startsWith(`${st} `) ? c.name.slice(st.length + 1) : c.name,
+          points: c.points,
+          color: COLORS[i % COLORS.length]!,
+        })),
         { width: 320, height: 220, title: st, xLabel: `${st} epoch`, integerX: true },
       ),
     );
