@@ -279,6 +279,12 @@ const reading = `Change in PER points against no augmentation (test / test_flite
     ? `Lower by more than a point on both sets: ${helps.join(', ')}.`
     : 'No augmentation lowered the PER by more than a point on both sets at this training length, so `--spec-augment` and `--speed-perturb` stay opt-in rather than defaults.'
 }`;
+// The CTC against CTC-CRF block of scripts/results-ctc-crf.mjs lives inside this section: keep it.
+const resultsDoc = path.join(root, 'docs', 'results.md');
+const crfBlock =
+  (existsSync(resultsDoc)
+    ? /<!-- begin: ctc-crf -->[\s\S]*?<!-- end: ctc-crf -->\n?/.exec(readFileSync(resultsDoc, 'utf8'))?.[0]
+    : undefined) ?? '';
 const section = `<!-- begin: loss-augment -->
 ## CTC against CTC-CRF, and data augmentation (issues 9 and 10)
 
@@ -306,7 +312,7 @@ search under that LM cannot produce those references, which is why it raises the
 helps the CTC-CRF model, whose outputs were trained against the same LM, but not enough to reach CTC
 here. These are short runs of a small model on a small corpus; the paper's CTC-CRF gains are on WSJ
 with WFST decoding and a word LM, which this comparison does not reproduce.
-
+${crfBlock ? `\n${crfBlock}` : ''}
 ### Augmentation at equal training steps
 
 ${table(['ctc', 'specaug', 'speed', 'both'])}
