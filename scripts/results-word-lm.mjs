@@ -147,10 +147,9 @@ for (const v of variants.filter((x) => only.includes(x.name))) {
       lmFile,
       '--beam',
       '16',
-      '--lm-weight',
-      String(test.lmWeight),
-      '--word-bonus',
-      String(test.wordBonus),
+      // --word-bonus=-1, not "--word-bonus -1", which the argument parser reads as an option
+      `--lm-weight=${test.lmWeight}`,
+      `--word-bonus=${test.wordBonus}`,
       '--json',
     ],
     `decode ${v.name} test_flite`,

@@ -125,7 +125,8 @@ rate against the transcripts above the PER.
   --word-lm FILE       word n-gram LM in ARPA format (e.g. from 'stnas lm'): adds the word search;
                        --beam is its beam (default 16), --lm-weight its LM weight, and the PER
                        printed beside its WER is the greedy one
-  --word-bonus Y       score added per word in the word search (default 0)
+  --word-bonus Y       score added per word in the word search (default 0; a negative one as
+                       --word-bonus=-1)
   --tune-dev DIR       pick --lm-weight and --word-bonus by WER on this dev data dir (a grid of
                        0.25..2 by -1..2), written to MODEL/word-lm-tuning.json
   --json               print { "per", "utterances", "oov" } as one line; with --word-lm also
