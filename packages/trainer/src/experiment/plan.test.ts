@@ -19,6 +19,13 @@ describe('parsePlan', () => {
     expect(p.baselines).toEqual([{ name: 'small', ops: Array(4).fill('tdnn-C1D1Nln') }]);
     expect(p.bootstrap).toEqual({ samples: 1000, seed: 0 });
     expect(p.attempts).toBe(2);
+    expect(p.retrain).toEqual({ seeds: [0] });
+    expect(parse({ ...minimal, retrain: { seeds: [4], loss: 'ctc-crf' } }).retrain).toEqual({
+      seeds: [4],
+      loss: 'ctc-crf',
+      crfLambda: 0.01,
+      crfOrder: 4,
+    });
   });
 
   it("resolves relative paths against the plan file's folder", () => {
@@ -69,6 +76,11 @@ describe('parsePlan', () => {
     [
       { baselines: [{ name: 'a b', ops: 'tdnn-C1D1Nln' }] },
       'baselines[0].name must be a name of letters, digits, ".", "_" or "-", got "a b"',
+    ],
+    [{ ...minimal, retrain: { loss: 'crf' } }, 'retrain.loss must be "ctc" or "ctc-crf", got "crf"'],
+    [
+      { ...minimal, retrain: { crfLambda: 0.1 } },
+      'retrain.loss must be "ctc-crf" when retrain.crfLambda or retrain.crfOrder is set, got undefined',
     ],
     [{ ...minimal, decode: { lm: 'x.arpa' } }, 'decode.beam must be at least 1 when decode.lm is set, got 0'],
     [

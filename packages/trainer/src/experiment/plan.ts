@@ -41,7 +41,11 @@ export interface ExperimentPlan {
   search: { seeds: number[]; estimators: EstimatorName[]; heldOutRatio: number; archLr: number };
   random: { count: number; seed: number };
   baselines: BaselineSpec[];
-  retrain: { seeds: number[] };
+  /**
+   * Retrain seeds, and the retrain loss when not CTC (the paper retrains with CTC-CRF, lambda 0.01;
+   * warmup and search always use CTC, as the reference).
+   */
+  retrain: { seeds: number[]; loss?: 'ctc-crf'; crfLambda?: number; crfOrder?: number };
   sizes: ExperimentSizes;
   decode: { beam: number; lm?: string; lmWeight: number };
   bootstrap: { samples: number; seed: number };
@@ -234,8 +238,16 @@ export function parsePlan(text: string, planFile: string): ExperimentPlan {
   const dupName = baselines.find((b, k) => baselines.findIndex((c) => c.name === b.name) !== k);
   if (dupName) f.fail('baselines', 'a list with distinct names', dupName.name);
 
-  const rt = f.obj(top['retrain'] ?? {}, 'retrain', ['seeds']);
-  const retrain = { seeds: f.seeds(rt['seeds'], 'retrain.seeds', [0]) };
+  const rt = f.obj(top['retrain'] ?? {}, 'retrain', ['seeds', 'loss', 'crfLambda', 'crfOrder']);
+  const retrain: ExperimentPlan['retrain'] = { seeds: f.seeds(rt['seeds'], 'retrain.seeds', [0]) };
+  if (rt['loss'] !== undefined && rt['loss'] !== 'ctc') {
+    if (rt['loss'] !== 'ctc-crf') f.fail('retrain.loss', '"ctc" or "ctc-crf"', rt['loss']);
+    retrain.loss = 'ctc-crf';
+    retrain.crfLambda = f.num(rt['crfLambda'], 'retrain.crfLambda', 0.01, 0, 1000);
+    retrain.crfOrder = f.int(rt['crfOrder'], 'retrain.crfOrder', 4, 1, 10);
+  } else if (rt['crfLambda'] !== undefined || rt['crfOrder'] !== undefined) {
+    f.fail('retrain.loss', '"ctc-crf" when retrain.crfLambda or retrain.crfOrder is set', rt['loss']);
+  }
 
   const dflt = demoPlan(false);
   const z = f.obj(top['sizes'] ?? {}, 'sizes', [

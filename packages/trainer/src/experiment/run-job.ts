@@ -108,8 +108,10 @@ export async function runExperimentJob(dir: string, id: string, log: (line: stri
     }
     case 'retrain': {
       const i = stageInputs(plan, out, spec.seed, log);
+      const { loss, crfLambda, crfOrder } = plan.retrain;
       const r = await runRetrain({
         ...i,
+        ...(loss ? { loss, crfLambda, crfOrder } : {}),
         architecture: configWithOps(plan.config, spec.ops),
         name: 'retrain',
         maxEpochs: z.retrainEpochs,
