@@ -59,6 +59,7 @@ export type { ExperimentInputs, ExperimentOutcome } from './experiment/run-exper
 export { runExperiment } from './experiment/run-experiment';
 export type { DecodeJobResult, RetrainJobResult } from './experiment/run-job';
 export { runExperimentJob } from './experiment/run-job';
+export { type PrepareInputs, type PrepareResult, runPrepare } from './prepare/run-prepare';
 export { axisTicks } from './report/chart-ticks';
 export type {
   ArchitectureDrawing,
