@@ -6,9 +6,7 @@ import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
 import { tdnnRelu } from '../../search-space/src/tdnn-kernel';
-import { installBlasKernels, uninstallBlasKernels } from '../src/blas-kernels';
-import { loadBlas } from '../src/blas-library';
-import { setupWasmBackend } from '../src/wasm-node';
+import { ENGINES, startWasmBlas } from './wasm-blas';
 
 const [M, K, N] = [4096, 640, 640];
 const [B, T, D, C] = [4, 1000, 640, 2];
@@ -44,10 +42,7 @@ function torch(): Record<string, number> | string {
 
 const load0 = loadAverage();
 const torchBefore = torch();
-const info = await setupWasmBackend();
-const blasLoad = loadBlas({ threads: info.threads });
-if (!blasLoad.blas) throw new Error(`no BLAS: ${blasLoad.reason}`);
-const blas = blasLoad.blas;
+const { info, blas, use } = await startWasmBlas();
 
 const a = tf.randomNormal([M, K]) as tf.Tensor2D;
 const w = tf.randomNormal([K, N]) as tf.Tensor2D;
@@ -75,12 +70,11 @@ function tdnn(dilation: number): void {
   tf.dispose(g);
 }
 // wasm kernels run synchronously, so a call's wall time is its compute time.
-const engines = ['wasm', 'wasm+BLAS'] as const;
+const engines = ENGINES;
 const times: Record<string, number[]> = {};
 for (let r = 0; r <= rounds; r++) {
   for (const engine of r % 2 ? [...engines].reverse() : engines) {
-    if (engine === 'wasm') uninstallBlasKernels('wasm');
-    else installBlasKernels('wasm', blas.sgemm);
+    use(engine);
     for (const [name, f] of Object.entries(cases)) {
       const reps = name.startsWith('mm') ? 3 : 1;
       for (let i = 0; i < reps; i++) {
@@ -91,7 +85,7 @@ for (let r = 0; r <= rounds; r++) {
     }
   }
 }
-uninstallBlasKernels('wasm');
+use('wasm');
 const torchAfter = torch();
 const torchRuns = [torchBefore, torchAfter].filter((t): t is Record<string, number> => typeof t !== 'string');
 const mmFlops = 2 * M * K * N;

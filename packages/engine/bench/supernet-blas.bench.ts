@@ -11,9 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
 import { buildSupernet, WSJ_STNAS_CONFIG } from '../../search-space/src/index';
 import { createEstimator, createRng } from '../../st-estimator/src/index';
-import { installBlasKernels, uninstallBlasKernels } from '../src/blas-kernels';
-import { loadBlas } from '../src/blas-library';
-import { setupWasmBackend } from '../src/wasm-node';
+import { ENGINES, startWasmBlas } from './wasm-blas';
 
 const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
 const steps = Number(process.env.STNAS_BENCH_STEPS ?? 3);
@@ -44,10 +42,7 @@ function torch(): Record<string, number> | string {
 
 const load0 = loadAverage();
 const torchBefore = torch();
-const info = await setupWasmBackend();
-const blasLoad = loadBlas({ threads: info.threads });
-if (!blasLoad.blas) throw new Error(`no BLAS: ${blasLoad.reason}`);
-const blas = blasLoad.blas;
+const { info, blas, use } = await startWasmBlas();
 const config = {
   ...WSJ_STNAS_CONFIG,
   net_configs: { ...WSJ_STNAS_CONFIG.net_configs, odims: [dim], idim_sub: dim, odim_sub: dim },
@@ -78,10 +73,8 @@ const kinds = [
   ['weight', 'train'],
   ['arch', 'search'],
 ] as const;
-const engines = ['wasm', 'wasm+BLAS'] as const;
+const engines = ENGINES;
 const times: Record<string, number[]> = {};
-const use = (engine: (typeof engines)[number]) =>
-  engine === 'wasm' ? uninstallBlasKernels('wasm') : installBlasKernels('wasm', blas.sgemm);
 // One untimed step of each kind per engine, then rounds alternating the engines.
 for (const engine of engines) {
   use(engine);

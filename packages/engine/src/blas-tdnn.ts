@@ -26,11 +26,15 @@ export interface TdnnAttrs {
   dilation: number;
 }
 
-/** Output frames t of tap shift `s` whose input frame t*S + s lies in [0, frames). */
-function validRange(s: number, stride: number, frames: number, tOut: number): [number, number] {
-  const lo = Math.max(0, Math.ceil(-s / stride));
-  const hi = Math.min(tOut - 1, Math.floor((frames - 1 - s) / stride));
-  return [lo, hi - lo + 1];
+/**
+ * One run of rows that a tap's GEMM covers: output frames [t0, t0 + rows) of utterance(s) starting
+ * at output row `outRow`, reading input row `inRow` onwards with a stride of S frames.
+ */
+interface TapRun {
+  tap: number;
+  rows: number;
+  inRow: number;
+  outRow: number;
 }
 
 function outFrames(frames: number, stride: number): number {
@@ -38,8 +42,46 @@ function outFrames(frames: number, stride: number): number {
 }
 
 /**
- * One GEMM per utterance and tap, reading the input at shifted rows (lda = stride*Din picks every
- * S-th frame) and accumulating into the output with beta = 1: no unfolded copy of the input.
+ * The GEMMs of a TDNN: for tap j (shift s = (j - C)·D) and each utterance, the output frames t
+ * whose input frame t·S + s lies in [0, frames). The centre tap of a batch whose frames divide by
+ * S reads every utterance's rows in one evenly spaced run: one GEMM for the whole batch.
+ */
+function tapRuns(batch: number, frames: number, attrs: TdnnAttrs): TapRun[] {
+  const { stride, dilation, halfContext } = attrs;
+  const tOut = outFrames(frames, stride);
+  const runs: TapRun[] = [];
+  for (let tap = 0; tap < 2 * halfContext + 1; tap++) {
+    const s = (tap - halfContext) * dilation;
+    const t0 = Math.max(0, Math.ceil(-s / stride));
+    const rows = Math.min(tOut - 1, Math.floor((frames - 1 - s) / stride)) - t0 + 1;
+    if (rows <= 0) continue;
+    if (s === 0 && rows === tOut && tOut * stride === frames) {
+      runs.push({ tap, rows: batch * tOut, inRow: 0, outRow: 0 });
+      continue;
+    }
+    for (let u = 0; u < batch; u++)
+      runs.push({ tap, rows, inRow: u * frames + t0 * stride + s, outRow: u * tOut + t0 });
+  }
+  return runs;
+}
+
+/** Allocates the output, then takes every view (an allocation may grow the wasm heap). */
+function withViews(
+  store: FloatStore,
+  shape: number[],
+  inputs: TensorInfo[],
+): [TensorInfo, Float32Array[]] | undefined {
+  const out = store.alloc(shape);
+  const views = [...inputs, out].map((t) => store.view(t));
+  if (views.every((v): v is Float32Array => v !== undefined)) return [out, views];
+  store.free(out);
+  return undefined;
+}
+
+/**
+ * Forward: z[t] = act(b + sum_j x[t·S + s_j] W_j), one GEMM per utterance and tap reading the input
+ * at shifted rows (lda = S·Din picks every S-th frame) and accumulating with beta = 1: no unfolded
+ * copy of the input.
  */
 export function blasTdnnForward(
   sgemm: Sgemm,
@@ -50,49 +92,33 @@ export function blasTdnnForward(
   attrs: TdnnAttrs & { activation: 'relu' | 'linear' },
 ): TensorInfo | undefined {
   const [batch, frames, din] = x.shape as [number, number, number];
-  const [taps, , dout] = w.shape as [number, number, number];
-  const { stride, dilation, halfContext } = attrs;
-  const tOut = outFrames(frames, stride);
-  const out = store.alloc([batch, tOut, dout]);
-  const xv = store.view(x);
-  const wv = store.view(w);
-  const bv = store.view(b);
-  const zv = store.view(out);
-  if (!xv || !wv || !bv || !zv) {
-    store.free(out);
-    return undefined;
-  }
-  const rows = batch * tOut;
-  for (let r = 0; r < rows; r++) zv.set(bv.subarray(0, dout), r * dout);
-  for (let j = 0; j < taps; j++) {
-    const s = (j - halfContext) * dilation;
-    const [t0, count] = validRange(s, stride, frames, tOut);
-    if (count <= 0) continue;
-    const wj = wv.subarray(j * din * dout);
-    if (s === 0 && count === tOut && tOut * stride === frames) {
-      // The centre tap reads every utterance's frames in one run of rows: one GEMM for the batch.
-      sgemm(false, false, rows, dout, din, 1, xv, stride * din, wj, dout, 1, zv, dout);
-      continue;
-    }
-    for (let u = 0; u < batch; u++) {
-      const xRow = u * frames + t0 * stride + s;
-      const zRow = u * tOut + t0;
-      sgemm(
-        false,
-        false,
-        count,
-        dout,
-        din,
-        1,
-        xv.subarray(xRow * din),
-        stride * din,
-        wj,
-        dout,
-        1,
-        zv.subarray(zRow * dout),
-        dout,
-      );
-    }
+  const dout = w.shape[2]!;
+  const made = withViews(store, [batch, outFrames(frames, attrs.stride), dout], [x, w, b]);
+  if (!made) return undefined;
+  const [out, [xv, wv, bv, zv]] = made as [
+    TensorInfo,
+    [Float32Array, Float32Array, Float32Array, Float32Array],
+  ];
+  const bias = bv.subarray(0, dout);
+  for (let r = 0; r < zv.length / dout; r++) zv.set(bias, r * dout);
+  const lda = attrs.stride * din;
+  for (const { tap, rows, inRow, outRow } of tapRuns(batch, frames, attrs)) {
+    const wj = wv.subarray(tap * din * dout);
+    sgemm(
+      false,
+      false,
+      rows,
+      dout,
+      din,
+      1,
+      xv.subarray(inRow * din),
+      lda,
+      wj,
+      dout,
+      1,
+      zv.subarray(outRow * dout),
+      dout,
+    );
   }
   if (attrs.activation === 'relu') {
     for (let i = 0; i < zv.length; i++) if (!(zv[i]! > 0)) zv[i] = 0;
@@ -100,7 +126,7 @@ export function blasTdnnForward(
   return out;
 }
 
-/** dL/dx of the linear part: dx[t*S + s_j] += dz[t] w_j^T, one GEMM per utterance and tap. */
+/** dL/dx of the linear part: dx[t·S + s_j] += dz[t] W_jᵀ, one GEMM per utterance and tap. */
 export function blasTdnnGradInput(
   sgemm: Sgemm,
   store: FloatStore,
@@ -108,51 +134,35 @@ export function blasTdnnGradInput(
   w: TensorInfo,
   attrs: TdnnAttrs & { frames: number },
 ): TensorInfo | undefined {
-  const [batch, tOut, dout] = dz.shape as [number, number, number];
-  const [taps, din] = w.shape as [number, number, number];
-  const { stride, dilation, halfContext, frames } = attrs;
-  const out = store.alloc([batch, frames, din]);
-  const dzv = store.view(dz);
-  const wv = store.view(w);
-  const dxv = store.view(out);
-  if (!dzv || !wv || !dxv) {
-    store.free(out);
-    return undefined;
-  }
+  const [batch, , dout] = dz.shape as [number, number, number];
+  const din = w.shape[1]!;
+  const made = withViews(store, [batch, attrs.frames, din], [dz, w]);
+  if (!made) return undefined;
+  const [out, [dzv, wv, dxv]] = made as [TensorInfo, [Float32Array, Float32Array, Float32Array]];
   dxv.fill(0);
-  for (let j = 0; j < taps; j++) {
-    const s = (j - halfContext) * dilation;
-    const [t0, count] = validRange(s, stride, frames, tOut);
-    if (count <= 0) continue;
-    const wj = wv.subarray(j * din * dout);
-    if (s === 0 && count === tOut && tOut * stride === frames) {
-      sgemm(false, true, batch * tOut, din, dout, 1, dzv, dout, wj, dout, 1, dxv, stride * din);
-      continue;
-    }
-    for (let u = 0; u < batch; u++) {
-      const dzRow = u * tOut + t0;
-      const dxRow = u * frames + t0 * stride + s;
-      sgemm(
-        false,
-        true,
-        count,
-        din,
-        dout,
-        1,
-        dzv.subarray(dzRow * dout),
-        dout,
-        wj,
-        dout,
-        1,
-        dxv.subarray(dxRow * din),
-        stride * din,
-      );
-    }
+  const ldc = attrs.stride * din;
+  for (const { tap, rows, inRow, outRow } of tapRuns(batch, attrs.frames, attrs)) {
+    const wj = wv.subarray(tap * din * dout);
+    sgemm(
+      false,
+      true,
+      rows,
+      din,
+      dout,
+      1,
+      dzv.subarray(outRow * dout),
+      dout,
+      wj,
+      dout,
+      1,
+      dxv.subarray(inRow * din),
+      ldc,
+    );
   }
   return out;
 }
 
-/** dL/dw_j = sum over utterances of x_shifted^T dz, one GEMM per utterance and tap. */
+/** dL/dW_j = sum over utterances of x_shiftedᵀ dz, one GEMM per utterance and tap. */
 export function blasTdnnGradFilter(
   sgemm: Sgemm,
   store: FloatStore,
@@ -161,46 +171,29 @@ export function blasTdnnGradFilter(
   attrs: TdnnAttrs,
 ): TensorInfo | undefined {
   const [batch, frames, din] = x.shape as [number, number, number];
-  const [, tOut, dout] = dz.shape as [number, number, number];
-  const { stride, dilation, halfContext } = attrs;
-  const taps = 2 * halfContext + 1;
-  const out = store.alloc([taps, din, dout]);
-  const xv = store.view(x);
-  const dzv = store.view(dz);
-  const dwv = store.view(out);
-  if (!xv || !dzv || !dwv) {
-    store.free(out);
-    return undefined;
-  }
+  const dout = dz.shape[2]!;
+  const made = withViews(store, [2 * attrs.halfContext + 1, din, dout], [x, dz]);
+  if (!made) return undefined;
+  const [out, [xv, dzv, dwv]] = made as [TensorInfo, [Float32Array, Float32Array, Float32Array]];
   dwv.fill(0);
-  for (let j = 0; j < taps; j++) {
-    const s = (j - halfContext) * dilation;
-    const [t0, count] = validRange(s, stride, frames, tOut);
-    if (count <= 0) continue;
-    const dwj = dwv.subarray(j * din * dout);
-    if (s === 0 && count === tOut && tOut * stride === frames) {
-      sgemm(true, false, din, dout, batch * tOut, 1, xv, stride * din, dzv, dout, 1, dwj, dout);
-      continue;
-    }
-    for (let u = 0; u < batch; u++) {
-      const xRow = u * frames + t0 * stride + s;
-      const dzRow = u * tOut + t0;
-      sgemm(
-        true,
-        false,
-        din,
-        dout,
-        count,
-        1,
-        xv.subarray(xRow * din),
-        stride * din,
-        dzv.subarray(dzRow * dout),
-        dout,
-        1,
-        dwj,
-        dout,
-      );
-    }
+  const lda = attrs.stride * din;
+  for (const { tap, rows, inRow, outRow } of tapRuns(batch, frames, attrs)) {
+    const dwj = dwv.subarray(tap * din * dout);
+    sgemm(
+      true,
+      false,
+      din,
+      dout,
+      rows,
+      1,
+      xv.subarray(inRow * din),
+      lda,
+      dzv.subarray(outRow * dout),
+      dout,
+      1,
+      dwj,
+      dout,
+    );
   }
   return out;
 }
