@@ -16,7 +16,6 @@ import {
 } from './ctc-inputs';
 import { crfForwardBackwardParallel } from './ctc-worker-pool';
 import type { DenominatorGraph } from './denominator-graph';
-import { denominatorLayout } from './denominator-layout';
 import { tapeIsRecording } from './tape-is-recording';
 
 /**
@@ -121,7 +120,7 @@ export function ctcCrfForwardBackward(
     blank: graph.blank,
     scores: 'logits',
   };
-  const r = crfForwardBackwardParallel(batch, denominatorLayout(graph), lambda, { grad: wantGrad });
+  const r = crfForwardBackwardParallel(batch, graph, lambda, { grad: wantGrad });
   const lm = new Float64Array(B);
   const loss = new Float64Array(B);
   for (let b = 0; b < B; b++) {

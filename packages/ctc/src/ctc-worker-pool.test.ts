@@ -208,14 +208,15 @@ describe('CtcWorkerPool with CTC-CRF jobs', () => {
     const batch = makeBatch(13, 8, 60, 12);
     // a 3-gram over the batch's own targets, so every reference has a path
     const lm = estimatePhoneLm(batch.targets as Int32Array[], { order: 3 });
-    const layout = denominatorLayout(buildDenominatorGraph(lm, { numClasses: 12 }));
+    const graph = buildDenominatorGraph(lm, { numClasses: 12 });
+    const layout = denominatorLayout(graph);
     const serial = crfForwardBackward(batch, layout, 0.1);
     expect(serial.losses[0]).toBe(Number.POSITIVE_INFINITY);
     expect(serial.logSpaceFallbacks).toBeGreaterThanOrEqual(1);
-    let parallel = pool.runCrf(batch, layout, 0.1);
+    let parallel = pool.runCrf(batch, graph, 0.1);
     for (let i = 0; i < 200 && pool.lastWorkerUtterances === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      parallel = pool.runCrf(batch, layout, 0.1);
+      parallel = pool.runCrf(batch, graph, 0.1);
     }
     expect(pool.failed).toBeUndefined();
     expect(pool.lastWorkerUtterances).toBeGreaterThan(0);
@@ -223,11 +224,11 @@ describe('CtcWorkerPool with CTC-CRF jobs', () => {
     expectSameBits(parallel.den, serial.den);
     expectSameBits(parallel.grad!, serial.grad!);
     expect(parallel.logSpaceFallbacks).toBe(serial.logSpaceFallbacks);
-    const lossOnly = pool.runCrf(batch, layout, 0.1, { grad: false });
+    const lossOnly = pool.runCrf(batch, graph, 0.1, { grad: false });
     expect(lossOnly.grad).toBeUndefined();
     expectSameBits(lossOnly.den, serial.den);
     const logSerial = crfForwardBackward(batch, layout, 0.1, { method: 'log' });
-    const logParallel = pool.runCrf(batch, layout, 0.1, { method: 'log' });
+    const logParallel = pool.runCrf(batch, graph, 0.1, { method: 'log' });
     expectSameBits(logParallel.den, logSerial.den);
     expectSameBits(logParallel.grad!, logSerial.grad!);
     // the scaled and log-space denominators agree

@@ -21,7 +21,8 @@ import {
   makeSharedJob,
   SharedArena,
 } from './ctc-shared-job';
-import type { DenominatorLayout } from './denominator-layout';
+import type { DenominatorGraph } from './denominator-graph';
+import { type DenominatorLayout, denominatorLayout } from './denominator-layout';
 
 /**
  * Below this much work (see {@link ctcWork}) a batch stays on one thread. Measured on 2 cores
@@ -140,11 +141,12 @@ export class CtcWorkerPool {
    */
   runCrf(
     batch: CtcBatch,
-    layout: DenominatorLayout,
+    graph: DenominatorGraph,
     lambda: number,
     options: CtcKernelOptions = {},
   ): CrfBatchResult {
     this.lastWorkerUtterances = 0;
+    const layout = denominatorLayout(graph);
     if (batch.batch < 2 || crfWork(batch, layout) < this.minWork) {
       return crfForwardBackward(batch, layout, lambda, options);
     }
@@ -227,14 +229,15 @@ export function sharedCtcPool(): CtcWorkerPool {
 /** The CTC-CRF kernel on the process-wide worker pool (small batches stay on this thread). */
 export function crfForwardBackwardParallel(
   batch: CtcBatch,
-  layout: DenominatorLayout,
+  graph: DenominatorGraph,
   lambda: number,
   options: CtcKernelOptions = {},
 ): CrfBatchResult {
+  const layout = denominatorLayout(graph);
   if (batch.batch < 2 || crfWork(batch, layout) < CTC_PARALLEL_MIN_WORK) {
     return crfForwardBackward(batch, layout, lambda, options);
   }
-  return sharedCtcPool().runCrf(batch, layout, lambda, options);
+  return sharedCtcPool().runCrf(batch, graph, lambda, options);
 }
 
 /** {@link ctcForwardBackward} on the process-wide worker pool (small batches stay on this thread). */

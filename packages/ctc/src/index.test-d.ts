@@ -5,7 +5,6 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type { CrfBatchResult } from './ctc-crf-utterance';
 import type { CtcBatch, CtcKernelOptions, CtcResult } from './ctc-forward-backward';
 import type { DenominatorKernelOptions } from './denominator-forward-backward';
-import type { DenominatorLayout } from './denominator-layout';
 import {
   type AlignmentStep,
   type ArpaFormatError,
@@ -187,12 +186,7 @@ describe('@stnas/ctc public API', () => {
       (batch: CtcBatch, options?: CtcKernelOptions) => CtcResult
     >();
     expectTypeOf<CtcWorkerPool['runCrf']>().toEqualTypeOf<
-      (
-        batch: CtcBatch,
-        layout: DenominatorLayout,
-        lambda: number,
-        options?: CtcKernelOptions,
-      ) => CrfBatchResult
+      (batch: CtcBatch, graph: DenominatorGraph, lambda: number, options?: CtcKernelOptions) => CrfBatchResult
     >();
     expectTypeOf<CtcWorkerPool['close']>().toEqualTypeOf<() => Promise<void>>();
   });

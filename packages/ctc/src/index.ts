@@ -2,6 +2,7 @@ export type { NgramTable } from './arpa-model';
 export { ArpaFormatError, ArpaModel, loadArpa, parseArpa } from './arpa-model';
 export type { CtcCrfLossOptions, CtcCrfParts, CtcCrfReduction } from './ctc-crf-loss';
 export { ctcCrfForwardBackward, ctcCrfLoss } from './ctc-crf-loss';
+export type { CrfBatchResult } from './ctc-crf-utterance';
 export type { CtcLossOptions, CtcReduction, CtcTargets } from './ctc-loss';
 export { CtcInputError, ctcLoss, ctcLossFromLogProbs } from './ctc-loss';
 export type { CtcWorkerPoolOptions } from './ctc-worker-pool';
