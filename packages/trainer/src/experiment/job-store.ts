@@ -1,4 +1,14 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors';
 import { readJson } from '../files';
@@ -89,4 +99,38 @@ export function pinPlan(dir: string, plan: ExperimentPlan): void {
 /** Reads the plan an experiment directory is pinned to. */
 export function readPinnedPlan(dir: string): ExperimentPlan {
   return { file: '', ...readJson<Omit<ExperimentPlan, 'file'>>(planFile(dir), 'experiment plan') };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes a job's lock (`DIR/jobs/<id>/lock`: host and pid), so that two experiments started on one
+ * DIR by mistake never train in one directory. A lock left by a process that is gone, or by another
+ * host (whose job BullMQ handed over after its worker died), is taken over. Returns the release.
+ */
+export function lockJob(dir: string, id: string): () => void {
+  mkdirSync(jobDir(dir, id), { recursive: true });
+  const file = path.join(jobDir(dir, id), 'lock');
+  const me = `${os.hostname()} ${process.pid}`;
+  for (let tries = 0; ; tries++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, me);
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw err;
+      const [host, pid] = readFileSync(file, 'utf8').split(' ');
+      if (host === os.hostname() && alive(Number(pid)))
+        throw new InputError(`job ${id} is already running in process ${pid} on ${host} (${file})`);
+      rmSync(file, { force: true });
+    }
+  }
 }

@@ -12,6 +12,7 @@ import { bestCheckpointPath } from '../training/train-loop';
 import {
   isJobDone,
   jobDir,
+  lockJob,
   logJobEvent,
   readJobResult,
   readJobSpec,
@@ -66,10 +67,19 @@ function stageInputs(plan: ExperimentPlan, out: string, seed: number, log: (l: s
  */
 export async function runExperimentJob(dir: string, id: string, log: (line: string) => void): Promise<void> {
   if (isJobDone(dir, id)) return;
+  const who = `${os.hostname()} pid ${process.pid}`;
+  const unlock = lockJob(dir, id);
+  try {
+    await runLocked(dir, id, who, log);
+  } finally {
+    unlock();
+  }
+}
+
+async function runLocked(dir: string, id: string, who: string, log: (line: string) => void): Promise<void> {
   const plan = readPinnedPlan(dir);
   const spec = readJobSpec(dir, id);
   const out = jobDir(dir, id);
-  const who = `${os.hostname()} pid ${process.pid}`;
   logJobEvent(dir, id, `start ${who}`);
   const z = plan.sizes;
   // Whether the stage continued from a checkpoint of an earlier (killed) attempt.
