@@ -128,6 +128,55 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
     }
   });
 
+  it('names a job that failed every attempt with its log and exits 1, on the pool and on the queue', async () => {
+    // num_classes 40 against the corpus's 41 units: every warmup attempt fails while loading data.
+    const broken = path.join(tmp, 'broken.json');
+    const config = tinySupernet(['tdnn-C1D1Nln']);
+    writeFileSync(
+      broken,
+      JSON.stringify({
+        ...tinyPlan,
+        config: { ...config, net_configs: { ...config.net_configs, num_classes: 40 } },
+      }),
+    );
+    const pool = capture();
+    const poolDir = path.join(tmp, 'broken-pool');
+    expect(await main(['--backend', 'cpu', 'experiment', '--plan', broken, '--out', poolDir], pool.io)).toBe(
+      1,
+    );
+    const log = path.join(jobDir(poolDir, 'warmup-s1'), 'log.txt');
+    expect(pool.err.filter((l) => l.startsWith('stnas:'))).toEqual([
+      `stnas: 1 job failed: warmup-s1 (exit code 4 after 2 attempts; log ${log})`,
+    ]);
+    expect(readFileSync(log, 'utf8')).toMatch(
+      /attempt 2 of job warmup-s1[^]*has 41 units \(blank included\), but the config's net_configs.num_classes is 40/,
+    );
+
+    const stop = new AbortController();
+    const worker = runQueueWorker({
+      queue: parseQueueUrl(redis.url),
+      concurrency: 1,
+      backend: 'cpu',
+      stalledMs: 2000,
+      log: () => {},
+      signal: stop.signal,
+    });
+    try {
+      const q = capture();
+      const queueDir = path.join(tmp, 'broken-queue');
+      expect(
+        await main(['experiment', '--plan', broken, '--out', queueDir, '--queue', redis.url], q.io),
+      ).toBe(1);
+      const qlog = path.join(jobDir(queueDir, 'warmup-s1'), 'log.txt');
+      expect(q.err.filter((l) => l.startsWith('stnas:'))).toEqual([
+        `stnas: 1 job failed: warmup-s1 (job warmup-s1 exited with code 4 after 2 attempts; log ${qlog})`,
+      ]);
+    } finally {
+      stop.abort();
+      await worker;
+    }
+  }, 300_000);
+
   it('survives kill -9 of a worker mid-job: every job finishes once, results equal the local pool bit for bit', async () => {
     // The same plan on the local pool (cpu backend).
     const poolDir = path.join(tmp, 'pool');
