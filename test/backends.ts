@@ -7,8 +7,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installBlasKernels, uninstallBlasKernels } from '../packages/engine/src/blas-kernels';
 import { loadBlas } from '../packages/engine/src/blas-library';
 import { setupWasmBackend } from '../packages/engine/src/wasm-node';
+import type { SystemTool } from './system-tools';
 
 const blasLoad = loadBlas({ threads: 1 });
+
+/** Debian's OpenBLAS, which CI installs for the BLAS engine's tests. */
+export const OPENBLAS: SystemTool = {
+  name: 'OpenBLAS',
+  path: '/usr/lib/x86_64-linux-gnu/libopenblas.so.0',
+  aptPackage: 'libopenblas0-pthread',
+};
+
+/** Whether tests that need a BLAS skip: none on this machine and not CI (under CI they run). */
+export const skipWithoutBlas = !blasLoad.blas && !process.env.CI;
 
 /** Every backend name `useBackend` accepts. */
 export const allTestBackends = ['cpu', 'wasm', 'wasm-blas'] as const;
