@@ -190,12 +190,13 @@ describe('stnas with broken data', () => {
     [
       'no-text',
       (f) => (f.text = f.text!.split('\n').slice(1).join('\n')),
-      /text: no transcript for utterance "[^"]+" of feats\.scp/,
+      // data-wsj's loadDataDir cross-checks the tables and names the file and the utterance
+      /text: keys do not match utt2spk; missing 1: \S+/,
     ],
     [
       'no-spk',
       (f) => (f.utt2spk = f.utt2spk!.split('\n').slice(1).join('\n')),
-      /utt2spk: no speaker for utterance "[^"]+"/,
+      /feats\.scp: keys do not match utt2spk; extra 1: \S+/,
     ],
     ['bad-offset', (f) => (f['feats.scp'] = f['feats.scp']!.replace(/:(\d+)$/m, ':3')), /feats\.ark/],
     ['no-cmvn', (f) => (f['cmvn.scp'] = ''), /cmvn\.scp: no CMVN stats for speaker|cmvn\.scp/],
