@@ -193,4 +193,15 @@ describe('search health and stages in the report', () => {
     expect(html).toContain('<td class="num">same as searched</td>');
     expect(html.match(/10\.00%/g)).toHaveLength(1);
   });
+
+  it('adds a WER column only when some row has a word-LM WER', () => {
+    expect(html).not.toContain('test WER');
+    const rows = health.results!.map((r, k) => (r.sameAs ? r : { ...r, testWer: [0.0321, 0, 0.25][k] }));
+    const words = renderReport({ ...health, results: rows });
+    expect(words).toContain('<th>test WER (word LM)</th>');
+    const cells = [
+      ...words.matchAll(/<tr><td>[^<]*<\/td>(?:<td[^>]*>.*?<\/td>){3}<td class="num">([^<]*)<\/td><\/tr>/g),
+    ];
+    expect(cells.map((m) => m[1])).toEqual(['3.21%', '', '25.00%']);
+  });
 });

@@ -39,6 +39,8 @@ export interface ResultRow {
   architecture: string;
   params: number;
   testPer: number;
+  /** Test word error rate through a word n-gram LM search, when the run decoded words. */
+  testWer?: number;
   /** Set when this row is an earlier row's model (same architecture, not trained twice): its name. */
   sameAs?: string;
 }
@@ -190,14 +192,19 @@ export function renderReport(d: ReportData): string {
   for (const w of d.warnings ?? [])
     sections.push(`<p class="warning" id="search-warning"><strong>Warning:</strong> ${escapeHtml(w)}</p>`);
   if (d.results?.length) {
+    const words = d.results.some((r) => r.testWer !== undefined);
+    const wer = (r: ResultRow) =>
+      words
+        ? `<td class="num">${r.sameAs || r.testWer === undefined ? '' : `${(r.testWer * 100).toFixed(2)}%`}</td>`
+        : '';
     const rows = d.results
       .map(
         (r) =>
-          `<tr><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.architecture)}</code></td><td class="num">${r.params.toLocaleString('en-US')}</td><td class="num">${r.sameAs ? escapeHtml(`same as ${r.sameAs === d.results![0]!.name ? 'searched' : r.sameAs}`) : `${(r.testPer * 100).toFixed(2)}%`}</td></tr>`,
+          `<tr><td>${escapeHtml(r.name)}</td><td><code>${escapeHtml(r.architecture)}</code></td><td class="num">${r.params.toLocaleString('en-US')}</td><td class="num">${r.sameAs ? escapeHtml(`same as ${r.sameAs === d.results![0]!.name ? 'searched' : r.sameAs}`) : `${(r.testPer * 100).toFixed(2)}%`}</td>${wer(r)}</tr>`,
       )
       .join('');
     sections.push(
-      `<h2>Results</h2><table id="results"><thead><tr><th>model</th><th>architecture</th><th>params</th><th>test PER</th></tr></thead><tbody>${rows}</tbody></table>`,
+      `<h2>Results</h2><table id="results"><thead><tr><th>model</th><th>architecture</th><th>params</th><th>test PER</th>${words ? '<th>test WER (word LM)</th>' : ''}</tr></thead><tbody>${rows}</tbody></table>`,
     );
   }
   sections.push('<h2>Derived architecture</h2>');
