@@ -40,6 +40,54 @@ writeFileSync(planFile, JSON.stringify(tinyPlan));
 
 const noRedis = skipWithout(REDIS);
 
+/** The tiny plan on the local pool, run once and shared by the tests that compare with it. */
+const poolDir = path.join(tmp, 'pool');
+let poolPromise: Promise<number> | undefined;
+function poolRun(): Promise<number> {
+  poolPromise ??= (async () => {
+    const pool = capture();
+    const code = await main(
+      ['--backend', 'cpu', 'experiment', '--plan', planFile, '--out', poolDir, '--jobs', '2'],
+      pool.io,
+    );
+    expect(pool.err.filter((l) => l.startsWith('stnas:'))).toEqual([]);
+    return code;
+  })();
+  return poolPromise;
+}
+
+describe('stnas experiment on the local pool (no Redis)', () => {
+  it('runs every job once in its own directory, writes the results, and a rerun repeats no job', async () => {
+    expect(await poolRun()).toBe(0);
+    const ids = readdirSync(path.join(poolDir, 'jobs')).sort();
+    expect(ids.filter((i) => i.startsWith('warmup-') || i.startsWith('search-'))).toEqual([
+      'search-st-s1',
+      'warmup-s1',
+    ]);
+    for (const id of ids) {
+      expect(readFileSync(jobEvents(poolDir, id), 'utf8').trim().split('\n'), id).toEqual([
+        expect.stringMatching(/^start /),
+        expect.stringMatching(/^finish /),
+      ]);
+    }
+    const results = JSON.parse(readFileSync(path.join(poolDir, 'results.json'), 'utf8'));
+    expect(results.groups.map((g: { name: string; runs: unknown[] }) => [g.name, g.runs.length])).toEqual([
+      ['searched-st', 1],
+      ['random', 1],
+      ['small', 1],
+    ]);
+    for (const g of results.groups) expect(g.runs[0].testPer).toBeGreaterThan(0);
+    expect(readFileSync(path.join(poolDir, 'report.html'), 'utf8')).toContain('<circle class="run searched"');
+    const again = capture();
+    expect(
+      await main(['--backend', 'cpu', 'experiment', '--plan', planFile, '--out', poolDir], again.io),
+    ).toBe(0);
+    for (const id of ids)
+      expect(readFileSync(jobEvents(poolDir, id), 'utf8').trim().split('\n'), id).toHaveLength(2);
+    expect(again.out.join('\n')).toContain('searched-st  searched     1');
+  }, 600_000);
+});
+
 describe('stnas experiment: bad plans and unreachable Redis', () => {
   it('names the field and the value of a malformed plan (exit 4, one line)', async () => {
     const bad = path.join(tmp, 'bad.json');
@@ -149,7 +197,7 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
       `stnas: 1 job failed: warmup-s1 (exit code 4 after 2 attempts; log ${log})`,
     ]);
     expect(readFileSync(log, 'utf8')).toMatch(
-      /attempt 2 of job warmup-s1[^]*has 41 units \(blank included\), but the config's net_configs.num_classes is 40/,
+      /attempt 2 of job warmup-s1[\s\S]*has 41 units \(blank included\), but the config's net_configs.num_classes is 40/,
     );
 
     const stop = new AbortController();
@@ -178,15 +226,8 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
   }, 300_000);
 
   it('survives kill -9 of a worker mid-job: every job finishes once, results equal the local pool bit for bit', async () => {
-    // The same plan on the local pool (cpu backend).
-    const poolDir = path.join(tmp, 'pool');
-    const pool = capture();
-    const poolCode = await main(
-      ['--backend', 'cpu', 'experiment', '--plan', planFile, '--out', poolDir, '--jobs', '2'],
-      pool.io,
-    );
-    expect(pool.err.filter((l) => l.startsWith('stnas:'))).toEqual([]);
-    expect(poolCode).toBe(0);
+    // The same plan on the local pool (cpu backend), as the test without Redis ran it.
+    expect(await poolRun()).toBe(0);
 
     // Two workers as separate processes; the one that takes the warmup dies by kill -9 once the
     // warmup has written a checkpoint.
@@ -278,16 +319,6 @@ describe.skipIf(noRedis)(`stnas experiment on BullMQ with a real Redis ${needs(R
     const results = JSON.parse(readFileSync(path.join(queueDir, 'results.json'), 'utf8'));
     expect(results.groups.map((g: { name: string }) => g.name)).toEqual(['searched-st', 'random', 'small']);
     expect(results.comparisons).toHaveLength(2);
-
-    // A rerun on the local pool repeats no job.
-    const again = capture();
-    expect(
-      await main(['--backend', 'cpu', 'experiment', '--plan', planFile, '--out', poolDir], again.io),
-    ).toBe(0);
-    for (const id of ids) {
-      const events = readFileSync(jobEvents(poolDir, id), 'utf8').trim().split('\n');
-      expect(events, id).toHaveLength(2);
-    }
   }, 900_000);
 });
 
