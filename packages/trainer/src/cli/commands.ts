@@ -269,6 +269,7 @@ export async function runCommand(
       const beam = int(v, 'beam', 0, 0, 10000);
       const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
       const decision = decisionRule(v);
+      const wordLm = v['word-lm'] === undefined ? undefined : existing(str(v, 'word-lm'), 'word-lm', 'file');
       const p = {
         ...i,
         test,
@@ -282,6 +283,7 @@ export async function runCommand(
         beam,
         decision,
         epochs: { search: searchEpochs },
+        wordLm,
       };
       await selectBackend(backend);
       const { runPipeline } = await import('../stages/pipeline');
@@ -295,11 +297,12 @@ export async function runCommand(
               architecture: r.architecture,
               params: r.params,
               testPer: r.test.per,
+              ...('wer' in r.test ? { testWer: r.test.wer } : {}),
             },
           ],
           model: path.resolve(r.modelDir),
         },
-        `test PER ${(r.test.per * 100).toFixed(2)}% for ${r.architecture} (${r.params.toLocaleString('en-US')} params); report ${r.report}`,
+        `${'wer' in r.test ? `test WER ${((r.test.wer as number) * 100).toFixed(2)}% (word LM), ` : ''}test PER ${(r.test.per * 100).toFixed(2)}% for ${r.architecture} (${r.params.toLocaleString('en-US')} params); report ${r.report}`,
       );
       return 0;
     }

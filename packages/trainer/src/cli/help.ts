@@ -154,6 +154,9 @@ ${TRAIN_COMMON}
   --estimator NAME     st|gdas|snas|darts|spos (default st)
   --held-out-ratio X   (default 0.1)
   --search-epochs N    cap on the search's epochs (default --max-epochs)
+  --word-lm FILE       also decode the test set to words with this word n-gram LM (ARPA, e.g. from
+                       'stnas lm') and report its WER; LM weight and word bonus tuned on --dev
+                       (OUT/word-lm-tuning.json); --beam is the word search's (default 16)
 ${DECISION}`,
   demo: `Usage: stnas demo [--out DIR] [--json] [--seed N] [--quick] [search options]
 

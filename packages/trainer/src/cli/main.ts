@@ -137,6 +137,7 @@ const ALLOWED: Record<string, string[]> = {
     'stable-epochs',
     'decision-threshold',
     'search-epochs',
+    'word-lm',
   ],
   demo: ['out', 'seed', 'quick', 'stable-epochs', 'decision-threshold', 'search-epochs'],
   prepare: [

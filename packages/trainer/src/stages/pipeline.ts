@@ -10,6 +10,7 @@ import { type DecodeResult, runDecode } from './decode';
 import { runRetrain } from './retrain';
 import { runSearch, type SearchInputs } from './search';
 import { runWarmup, type WarmupInputs } from './warmup';
+import { runWordDecode } from './word-decode';
 
 /** Options of a whole pipeline run. */
 export interface PipelineInputs extends WarmupInputs, SearchInputs {
@@ -18,8 +19,13 @@ export interface PipelineInputs extends WarmupInputs, SearchInputs {
   /** Retrain's epochs before the lr may decay. */
   retrainMinEpochs: number;
   lrFloor: number;
-  /** Beam width for the test decode (0 greedy). */
+  /** Beam width for the test decode (0 greedy; with `wordLm`, the word search's beam, default 16). */
   beam: number;
+  /**
+   * A word n-gram LM (ARPA): the test set is also decoded to words (WER), with the LM weight and
+   * word bonus tuned on the dev set and recorded in OUT/word-lm-tuning.json.
+   */
+  wordLm?: string;
   /** Separate epoch caps per stage (default: maxEpochs). */
   epochs?: { warmup?: number; search?: number; retrain?: number };
 }
@@ -75,19 +81,30 @@ export async function runPipeline(i: PipelineInputs): Promise<PipelineResult> {
     maxEpochs: e.retrain ?? i.maxEpochs,
   });
   i.log(`== decode ${i.test}`);
-  const test = await runDecode({
+  const decode = {
     model: r.modelDir,
     data: i.test,
     lexicon: i.lexicon,
     beam: i.beam,
     lmWeight: 0,
     maxUtts: i.maxUtts,
-  });
+  };
+  const words = i.wordLm
+    ? await runWordDecode({
+        ...decode,
+        wordLm: i.wordLm,
+        wordBeam: i.beam > 0 ? i.beam : 16,
+        tuneDev: i.dev,
+        tuningFile: path.join(i.out, 'word-lm-tuning.json'),
+      })
+    : undefined;
+  const test = words ?? (await runDecode(decode));
   const row: ResultRow = {
     name: `stnas-search (${i.estimator})`,
     architecture: r.manifest.architecture,
     params: r.manifest.params,
     testPer: test.per,
+    ...(words ? { testWer: words.wer } : {}),
   };
   const results: RunResults = { results: [row], model: path.resolve(r.modelDir) };
   writeFileAtomic(path.join(i.out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
