@@ -1,4 +1,5 @@
-// `node scripts/results.mjs [--quick] [--seeds 0,1,2] [--reuse-baselines] [--no-bench] [--out DIR] [--doc FILE]`
+// `node scripts/results.mjs [--quick] [--seeds 0,1,2] [--parallel] [--reuse-warmup] [--reuse-baselines]
+//                           [--collect] [--no-bench] [--out DIR] [--doc FILE]`
 //
 // Runs `stnas demo --json` once per seed on the bundled corpus and writes the `demo` section of
 // docs/results.md: the architecture each search chose (and how decided it was), the test PER of
@@ -11,9 +12,25 @@
 // --reuse-baselines trains the two baselines once (the first seed's run) and copies them into the
 // other seeds' run dirs, where the demo resumes them as finished: they do not depend on the search,
 // only on the retrain seed, so the section then reports them as one run each (no sd).
+// --reuse-warmup lets the seeds after the first start from the first seed's warmup (copied once it has
+// finished): the seeds then differ in the search and the retrains only ("search seeds").
+// --parallel runs the seeds' demos at the same time (with --reuse-warmup, the others start when the
+// first seed's warmup is done); not with --reuse-baselines. --collect runs nothing and writes the
+// section from the seed dirs under --out as they are (finished or not): models not yet trained are
+// named as such. The section is rewritten whenever a seed finishes.
 // --quick runs the smoke-test sizes (a check of the script, not results).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +44,11 @@ const value = (name, fallback) => {
 };
 const quick = flag('--quick');
 const reuseBaselines = flag('--reuse-baselines');
+const reuseWarmup = flag('--reuse-warmup');
+const parallel = flag('--parallel');
+const collectOnly = flag('--collect');
+if (parallel && reuseBaselines)
+  throw new Error('--reuse-baselines needs the seeds in turn: not with --parallel');
 const seeds = value('--seeds', '0,1,2')
   .split(',')
   .map((s) => Number.parseInt(s, 10));
@@ -45,11 +67,28 @@ try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
 } catch {}
 
-/** Runs one demo, streaming its stderr; resolves to its stdout, stderr, wall seconds and loads. */
+const seedDir = (seed) => path.join(base, `seed-${seed}`);
+const metaFile = (seed) => path.join(seedDir(seed), 'results-meta.json');
+let demoSource = 'unknown';
+try {
+  const file = 'packages/trainer/src/stages/demo.ts';
+  const work = execFileSync('git', ['hash-object', file], { cwd: root }).toString().trim();
+  const head = execFileSync('git', ['rev-parse', `HEAD:${file}`], { cwd: root })
+    .toString()
+    .trim();
+  demoSource =
+    work === head
+      ? `as committed in ${commit}`
+      : `with uncommitted changes over ${commit} (blob ${work.slice(0, 10)})`;
+} catch {}
+
+/** Runs one demo, streaming its stderr; records its wall time, loads and warning in the seed dir. */
 function runDemo(seed, out) {
   return new Promise((resolve, reject) => {
     const loadBefore = load();
     const t0 = performance.now();
+    mkdirSync(out, { recursive: true });
+    writeFileSync(metaFile(seed), JSON.stringify({ seed, startedAt: Date.now(), loadBefore, demoSource }));
     const child = spawn(
       node,
       [...tsx, cli, 'demo', '--out', out, '--seed', String(seed), '--json', ...(quick ? ['--quick'] : [])],
@@ -66,15 +105,42 @@ function runDemo(seed, out) {
     });
     child.on('error', reject);
     child.on('close', (code) => {
+      const lines = stdout.trim().split('\n');
+      const meta = {
+        seed,
+        demoSource,
+        seconds: (performance.now() - t0) / 1000,
+        loadBefore,
+        loadAfter: load(),
+        exit: code,
+        warning: stderr.split('\n').find((l) => l.startsWith('warning: the search did not decide')),
+        table: lines
+          .slice(
+            0,
+            Math.max(
+              0,
+              lines.findIndex((l) => l.startsWith('report: ')),
+            ),
+          )
+          .join('\n'),
+      };
+      writeFileSync(metaFile(seed), JSON.stringify(meta));
       if (code !== 0) reject(new Error(`stnas demo --seed ${seed} failed (exit ${code})`));
-      else
-        resolve({ stdout, stderr, seconds: (performance.now() - t0) / 1000, loadBefore, loadAfter: load() });
+      else resolve(meta);
     });
   });
 }
 
-/** Per-utterance errors of model dirs on the bundled test set (the same greedy decode as the demo). */
+const decoded = new Map();
+/** Per-utterance errors of model dirs on the bundled test set (greedy, as the demo); cached per model. */
 function perUtterance(modelDirs) {
+  const key = (m) => `${m}@${statSync(path.join(m, 'weights.ckpt')).mtimeMs}`;
+  const todo = modelDirs.filter((m) => !decoded.has(key(m)));
+  if (todo.length > 0) for (const [m, u] of Object.entries(decodeModels(todo))) decoded.set(key(m), u);
+  return Object.fromEntries(modelDirs.map((m) => [m, decoded.get(key(m))]));
+}
+
+function decodeModels(modelDirs) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-results-utt-'));
   const script = path.join(tmp, 'per-utterance.mts');
   const index = pathToFileURL(path.join(root, 'packages/trainer/src/index.ts')).href;
@@ -114,7 +180,50 @@ const stageEpochs = (dir) => {
 };
 
 const MODEL_DIRS = ['retrain', 'baseline-small', 'baseline-large', 'random'];
-const runs = [];
+
+/** One seed's run as its directory holds it (finished or not); undefined before its search ended. */
+function gather(seed) {
+  const out = seedDir(seed);
+  const archFile = path.join(out, 'search', 'architecture.json');
+  if (!existsSync(archFile)) return undefined;
+  const meta = existsSync(metaFile(seed)) ? readJson(metaFile(seed)) : {};
+  const resultsFile = path.join(out, 'results.json');
+  const finished = existsSync(resultsFile) && meta.exit === 0;
+  const results = finished ? readJson(resultsFile).results : undefined;
+  const dirs = MODEL_DIRS.map((d) => path.join(out, d));
+  const trained = dirs.filter(
+    (d) => existsSync(path.join(d, 'model.json')) && existsSync(path.join(d, 'weights.ckpt')),
+  );
+  const utts = perUtterance(trained);
+  const rows = MODEL_DIRS.map((d, i) => {
+    if (results) return results[i];
+    if (!trained.includes(dirs[i])) return undefined;
+    const m = readJson(path.join(dirs[i], 'model.json'));
+    const u = utts[dirs[i]];
+    const errors = u.reduce((a, x) => a + x.errors, 0);
+    const ref = u.reduce((a, x) => a + x.refPhones, 0);
+    return { name: d, architecture: m.architecture, params: m.params, testPer: errors / ref };
+  });
+  const seconds = meta.seconds ?? (meta.startedAt ? (Date.now() - meta.startedAt) / 1000 : Number.NaN);
+  return {
+    seed,
+    out,
+    finished,
+    seconds,
+    loadBefore: meta.loadBefore ?? '?',
+    loadAfter: meta.loadAfter ?? (finished ? '?' : 'running'),
+    warning: meta.warning,
+    table: meta.table ?? '',
+    demoSource: meta.demoSource ?? demoSource,
+    arch: readJson(archFile),
+    rows,
+    stages: Object.fromEntries(
+      ['warmup', 'search', ...MODEL_DIRS].map((st) => [st, stageEpochs(path.join(out, st))]),
+    ),
+    utts,
+    dirs,
+  };
+}
 /** Replaces (or appends) the section between `<!-- begin: name -->` and `<!-- end: name -->`. */
 function putSection(doc, name, body) {
   const block = `<!-- begin: ${name} -->\n${body.trimEnd()}\n<!-- end: ${name} -->`;
@@ -134,7 +243,10 @@ function writeSection(name, body) {
   console.error(`wrote the ${name} section of ${target}`);
 }
 
-const writeDemoSection = () => writeSection('demo', demoSection(runs));
+const writeDemoSection = () => {
+  const runs = seeds.map(gather).filter(Boolean);
+  if (runs.length > 0) writeSection('demo', demoSection(runs));
+};
 
 /** The demo section from the runs so far (written after every seed, so a cut-short run still reports). */
 function demoSection(runs) {
@@ -143,7 +255,8 @@ function demoSection(runs) {
   const sd = (xs) =>
     xs.length < 2 ? Number.NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
   const fmtSd = (xs) => (xs.length < 2 ? 'n/a (one run)' : `${(sd(xs) * 100).toFixed(2)}`);
-  const rowOf = (run, i) => run.json.results[i];
+  const rowOf = (run, i) => run.rows[i];
+  const done = runs.filter((r) => r.rows.every(Boolean));
   const groups = [
     ['searched (st)', 0],
     ['baseline-small', 1],
@@ -152,7 +265,7 @@ function demoSection(runs) {
   ];
   // A reused baseline is one model: count it once.
   const groupValues = (i) => {
-    const vals = runs.map((r) => rowOf(r, i).testPer);
+    const vals = runs.map((r) => rowOf(r, i)?.testPer).filter((x) => x !== undefined);
     return reuseBaselines && (i === 1 || i === 2) ? vals.slice(0, 1) : vals;
   };
   const stats = groups.map(([name, i]) => {
@@ -168,7 +281,8 @@ function demoSection(runs) {
     for (const r of runs) {
       const a = r.utts[r.dirs[0]];
       const row = rowOf(r, i);
-      const dir = row.sameAs ? r.dirs[r.json.results.findIndex((x) => x.name === row.sameAs)] : r.dirs[i];
+      if (!row) continue;
+      const dir = row.sameAs ? r.dirs[r.rows.findIndex((x) => x?.name === row.sameAs)] : r.dirs[i];
       const b = r.utts[dir];
       if (!a || !b) continue;
       a.forEach((u, k) => {
@@ -201,7 +315,11 @@ function demoSection(runs) {
             )}. An undecided node's op is close to a coin flip, so the searched architecture there says little about the method.`
         : '.'),
   );
-  for (const r of runs) {
+  for (const r of runs.filter((x) => !done.includes(x)))
+    statements.push(
+      `Seed ${r.seed}: not finished when this was written (trained so far: ${MODEL_DIRS.filter((_, i) => rowOf(r, i)).join(', ') || 'none'}).`,
+    );
+  for (const r of done) {
     const s = rowOf(r, 0).testPer;
     const base = [1, 2].map((i) => rowOf(r, i).testPer);
     const best = Math.min(...base);
@@ -221,19 +339,23 @@ function demoSection(runs) {
   }
   const [sS, sSmall, sLarge, sRandom] = stats;
   const bestBase = sSmall.mean <= sLarge.mean ? sSmall : sLarge;
-  statements.push(
-    sS.mean < bestBase.mean
-      ? `On the mean over seeds the searched architectures (${pct(sS.mean)}) beat the better baseline, ${bestBase.name} (${pct(bestBase.mean)}), by ${((bestBase.mean - sS.mean) * 100).toFixed(2)} points${sS.v.length > 1 && Math.abs(bestBase.mean - sS.mean) < 2 * sS.sd ? `, a gap below two of the searched runs' sd (${(sS.sd * 100).toFixed(2)}): not a clear win` : ''}.`
-      : `On the mean over seeds the search does not beat the better baseline: searched ${pct(sS.mean)} against ${bestBase.name} ${pct(bestBase.mean)}.`,
-  );
-  statements.push(
-    sS.mean < sRandom.mean
-      ? `Against the random architectures (${pct(sRandom.mean)} on the mean) the searched ones are ${((sRandom.mean - sS.mean) * 100).toFixed(2)} points better.`
-      : `The search does not beat random architectures: searched ${pct(sS.mean)} against random ${pct(sRandom.mean)} on the mean.`,
-  );
+  if (sS.v.length > 0 && bestBase.v.length > 0)
+    statements.push(
+      sS.mean < bestBase.mean
+        ? `On the mean over seeds the searched architectures (${pct(sS.mean)}) beat the better baseline, ${bestBase.name} (${pct(bestBase.mean)}), by ${((bestBase.mean - sS.mean) * 100).toFixed(2)} points${sS.v.length > 1 && Math.abs(bestBase.mean - sS.mean) < 2 * sS.sd ? `, a gap below two of the searched runs' sd (${(sS.sd * 100).toFixed(2)}): not a clear win` : ''}.`
+        : `On the mean over seeds the search does not beat the better baseline: searched ${pct(sS.mean)} against ${bestBase.name} ${pct(bestBase.mean)}.`,
+    );
+  if (sS.v.length > 0 && sRandom.v.length > 0)
+    statements.push(
+      sS.mean < sRandom.mean
+        ? `Against the random architectures (${pct(sRandom.mean)} on the mean) the searched ones are ${((sRandom.mean - sS.mean) * 100).toFixed(2)} points better.`
+        : `The search does not beat random architectures: searched ${pct(sS.mean)} against random ${pct(sRandom.mean)} on the mean.`,
+    );
 
   // ---- the section
-  const totalMin = runs.reduce((a, r) => a + r.seconds, 0) / 60;
+  const totalMin = runs.reduce((a, r) => a + (Number.isFinite(r.seconds) ? r.seconds : 0), 0) / 60;
+  const finished = runs.filter((r) => r.finished);
+  const printed = finished.find((r) => r.table);
   const ops = (a) => a.replaceAll('tdnn-', '').replaceAll('Nln', '');
   const section = `## \`stnas demo\`: searched architectures against baselines and random architectures (issue 14)
 
@@ -247,28 +369,31 @@ in every block) and one architecture drawn uniformly from the space with the sam
 reference's retrain rule (the lr drops 10x on every non-improving dev epoch after the minimum epochs,
 stop below 1e-5, or at the cap); greedy CTC decoding, phone error rate (PER) on the test set. The seed
 sets the initialisation, the data order, the path sampling and the random draw.${reuseBaselines ? `\n**The baselines were trained once (seed ${seeds[0]}) and reused by the other seeds**: they do not depend on the search, so their sd over seeds is not measured.` : ''}
-Total wall time: **${totalMin.toFixed(1)} min** for ${runs.length} demo${runs.length === 1 ? '' : 's'}.${runs.length < seeds.length ? ` **Only ${runs.length} of the ${seeds.length} requested seeds (${seeds.join(', ')}) had finished when this was written.**` : ''}
+The demo's plan (\`demoPlan()\`, packages/trainer/src/stages/demo.ts) ${runs[0].demoSource}.${reuseWarmup ? ` **Seeds after the first start from seed ${seeds[0]}'s warmup** (three search seeds over one warmup): they differ in the search and the retrains.` : ''}${parallel ? ' The seeds ran at the same time (wall times overlap).' : ''}
+Wall time summed over demos: **${totalMin.toFixed(1)} min**.${finished.length < seeds.length ? ` **Only ${finished.length} of the ${seeds.length} requested seeds (${seeds.join(', ')}) had finished when this was written; rows of unfinished seeds show the models trained so far.**` : ''}
 
 | seed | searched architecture | largest p per node | search | searched | small | large | random (architecture) | wall | load before / after |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${runs
   .map((r) => {
     const cell = (i) =>
-      rowOf(r, i).sameAs
-        ? `${pct(rowOf(r, i).testPer)} (same as ${rowOf(r, i).sameAs === rowOf(r, 0).name ? 'searched' : rowOf(r, i).sameAs})`
-        : pct(rowOf(r, i).testPer);
+      !rowOf(r, i)
+        ? 'not yet'
+        : rowOf(r, i).sameAs
+          ? `${pct(rowOf(r, i).testPer)} (same as ${rowOf(r, i).sameAs === rowOf(r, 0).name ? 'searched' : rowOf(r, i).sameAs})`
+          : pct(rowOf(r, i).testPer);
     const st = r.stages.search;
-    return `| ${r.seed} | \`${ops(rowOf(r, 0).architecture)}\` | ${largestP(r.arch.probs)
+    return `| ${r.seed} | \`${ops(r.arch.ops.join(' '))}\` | ${largestP(r.arch.probs)
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )} | ${st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)} (\`${ops(rowOf(r, 3).architecture)}\`) | ${(r.seconds / 60).toFixed(1)} min | ${r.loadBefore} / ${r.loadAfter} |`;
+      )} | ${st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)}${rowOf(r, 3) ? ` (\`${ops(rowOf(r, 3).architecture)}\`)` : ''} | ${(r.seconds / 60).toFixed(1)} min${r.finished ? '' : ' so far'} | ${r.loadBefore} / ${r.loadAfter} |`;
   })
   .join('\n')}
 
 | model | runs | test PER, mean | sd (points) | min | max |
 | --- | --- | --- | --- | --- | --- |
-${stats.map((s) => `| ${s.name} | ${s.v.length} | ${pct(s.mean)} | ${fmtSd(s.v)} | ${pct(Math.min(...s.v))} | ${pct(Math.max(...s.v))} |`).join('\n')}
+${stats.map((s) => (s.v.length === 0 ? `| ${s.name} | 0 | | | | |` : `| ${s.name} | ${s.v.length} | ${pct(s.mean)} | ${fmtSd(s.v)} | ${pct(Math.min(...s.v))} | ${pct(Math.max(...s.v))} |`)).join('\n')}
 
 Per test utterance, each seed's searched model against the model of the same seed (pooled over seeds;
 fewer phone errors is better):
@@ -292,52 +417,60 @@ ${runs
 
 ${statements.map((s) => `- ${s}`).join('\n')}
 
-As printed by \`stnas demo --seed ${runs[0].seed}\`:
+${
+  printed
+    ? `As printed by \`stnas demo --seed ${printed.seed}\`:
 
 \`\`\`
-${runs[0].table}
+${printed.table}
 \`\`\`
-`;
+`
+    : ''
+}`;
 
   return section;
 }
 
-for (const [k, seed] of seeds.entries()) {
-  const out = path.join(base, `seed-${seed}`);
-  if (reuseBaselines && k > 0) {
-    const first = path.join(base, `seed-${seeds[0]}`);
-    for (const d of ['baseline-small', 'baseline-large'])
-      if (!existsSync(path.join(out, d)) && existsSync(path.join(first, d, 'model.json')))
-        cpSync(path.join(first, d), path.join(out, d), { recursive: true });
+/** Waits until a stage dir's history says the stage stopped. */
+async function stageDone(dir) {
+  for (;;) {
+    const h = path.join(dir, 'history.json');
+    if (existsSync(h) && readJson(h).schedule?.stopped) return;
+    await new Promise((r) => setTimeout(r, 10_000));
   }
+}
+
+/** Copies the first seed's finished stage dirs into a seed's run dir, where the demo resumes them. */
+function reuse(seed, stages) {
+  const first = seedDir(seeds[0]);
+  for (const d of stages) {
+    const to = path.join(seedDir(seed), d);
+    if (!existsSync(to) && existsSync(path.join(first, d, 'history.json')))
+      cpSync(path.join(first, d), to, { recursive: true });
+  }
+}
+
+async function runSeed(seed, k) {
+  const out = seedDir(seed);
+  if (k > 0 && reuseWarmup) {
+    await stageDone(path.join(seedDir(seeds[0]), 'warmup'));
+    reuse(seed, ['warmup']);
+  }
+  if (k > 0 && reuseBaselines) reuse(seed, ['baseline-small', 'baseline-large']);
   console.error(`== stnas demo --seed ${seed}${quick ? ' --quick' : ''} --out ${out} (load ${load()})`);
-  const r = await runDemo(seed, out);
-  const lines = r.stdout.trim().split('\n');
-  const json = JSON.parse(lines.at(-1));
-  const arch = readJson(path.join(out, 'search', 'architecture.json'));
-  const dirs = json.results.map((_, i) => path.join(out, MODEL_DIRS[i]));
-  const trained = dirs.filter((d) => existsSync(path.join(d, 'model.json')));
-  runs.push({
-    seed,
-    out,
-    ...r,
-    json,
-    arch,
-    table: lines
-      .slice(
-        0,
-        lines.findIndex((l) => l.startsWith('report: ')),
-      )
-      .join('\n'),
-    warning: r.stderr.split('\n').find((l) => l.startsWith('warning: the search did not decide')),
-    stages: Object.fromEntries(
-      ['warmup', 'search', ...MODEL_DIRS].map((s) => [s, stageEpochs(path.join(out, s))]),
-    ),
-    utts: perUtterance(trained),
-    dirs,
-  });
+  try {
+    await runDemo(seed, out);
+  } catch (err) {
+    console.error(String(err));
+  }
   writeDemoSection();
 }
+
+if (!collectOnly) {
+  if (parallel) await Promise.all(seeds.map((seed, k) => runSeed(seed, k)));
+  else for (const [k, seed] of seeds.entries()) await runSeed(seed, k);
+}
+writeDemoSection();
 
 // ---- the search-step benchmark
 let benchSection;
