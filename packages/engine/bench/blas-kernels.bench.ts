@@ -6,7 +6,7 @@ import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
 import { tdnnRelu } from '../../search-space/src/tdnn-kernel';
-import { ENGINES, startWasmBlas } from './wasm-blas';
+import { ENGINES, startWasmBlas, torchEnv } from './wasm-blas';
 
 const [M, K, N] = [4096, 640, 640];
 const [B, T, D, C] = [4, 1000, 640, 2];
@@ -33,16 +33,15 @@ def tdnn(d):
 print(json.dumps({'mm': med(lambda: a @ w, 9), 'mmT': med(lambda: a @ wT.t(), 9), 'd1': med(tdnn(1), 5), 'd2': med(tdnn(2), 5)}))
 `;
 function torch(): Record<string, number> | string {
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
+  const env = torchEnv(blas);
   const r = spawnSync('/usr/bin/python3', ['-c', torchScript], { encoding: 'utf8', env });
   if (r.status !== 0) return `torch failed: ${`${r.stderr}${r.error ?? ''}`.trim().split('\n').pop()}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
 
 const load0 = loadAverage();
-const torchBefore = torch();
 const { info, blas, use } = await startWasmBlas();
+const torchBefore = torch();
 
 const a = tf.randomNormal([M, K]) as tf.Tensor2D;
 const w = tf.randomNormal([K, N]) as tf.Tensor2D;
@@ -119,5 +118,5 @@ record(
     ],
     rows,
   ),
-  `TDNN: batch ${B} x ${T} frames, ${D} -> ${D}, kernel ${taps}, ReLU; effective FLOPs 3 x 2·N·K·D² (forward, dx, dW); PyTorch's is nn.Conv1d + relu, backward to input and weights. wasm+BLAS TDNN C2D1 is ${speedup.toFixed(2)}x wasm. Medians of ${rounds} rounds (matMul 3 runs per round) alternating the two engines in one process; PyTorch ${torchRuns.length ? 'median of the runs before and after' : String(torchBefore)}. BLAS ${blas.library} (${blas.config})${blas.note ? `, ${blas.note}` : ''}. Load average ${load0} at start, ${loadAverage()} at the end.`,
+  `TDNN: batch ${B} x ${T} frames, ${D} -> ${D}, kernel ${taps}, ReLU; effective FLOPs 3 x 2·N·K·D² (forward, dx, dW); PyTorch's is nn.Conv1d + relu, backward to input and weights. wasm+BLAS TDNN C2D1 is ${speedup.toFixed(2)}x wasm. Medians of ${rounds} rounds (matMul 3 runs per round) alternating the two engines in one process; PyTorch ${torchRuns.length ? 'median of the runs before and after' : String(torchBefore)}, with the same OPENBLAS_CORETYPE (its matMuls go through the same OpenBLAS; its conv1d through oneDNN). BLAS ${blas.library} (${blas.config})${blas.note ? `, ${blas.note}` : ''}. Load average ${load0} at start, ${loadAverage()} at the end.`,
 );

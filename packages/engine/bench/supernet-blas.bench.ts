@@ -11,9 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
 import { buildSupernet, WSJ_STNAS_CONFIG } from '../../search-space/src/index';
 import { createEstimator, createRng } from '../../st-estimator/src/index';
-// The trainer's Adam, as stnas trains: like PyTorch's, it skips variables without a gradient.
+// The trainer's Adam, as stnas trains: it skips the candidates a step did not use (PyTorch 1.13's
+// zero_grad() leaves zero gradients, so the PyTorch side updates every candidate).
 import { createAdam } from '../../trainer/src/training/adam';
-import { ENGINES, startWasmBlas } from './wasm-blas';
+import { ENGINES, startWasmBlas, torchEnv } from './wasm-blas';
 
 const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
 const steps = Number(process.env.STNAS_BENCH_STEPS ?? 3);
@@ -28,6 +29,7 @@ function torch(): Record<string, number> | string {
       [script, '--dim', String(dim), '--steps', String(steps), '--threads', '2'],
       {
         encoding: 'utf8',
+        env: torchEnv(blas),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -43,8 +45,8 @@ function torch(): Record<string, number> | string {
 }
 
 const load0 = loadAverage();
-const torchBefore = torch();
 const { info, blas, use } = await startWasmBlas();
+const torchBefore = torch();
 const config = {
   ...WSJ_STNAS_CONFIG,
   net_configs: { ...WSJ_STNAS_CONFIG.net_configs, odims: [dim], idim_sub: dim, odim_sub: dim },
@@ -138,6 +140,6 @@ record(
     ],
     rows,
   ),
-  `MFRNet of 6 blocks x 4 TDNN candidates (${dim} units), batch ${batch} x ${frames} frames, the trainer's Adam (as PyTorch's, it skips the candidates a step did not use), stand-in loss (mean square of the log-softmax; PyTorch's is CTC). Medians of ${steps} steps per engine, the two engines alternating by round in one process; load average ${load0} at start, ${loadAverage()} at the end. wasm SIMD ${info.simd}, ${info.threads} thread(s); BLAS ${blas.library} (${blas.config}), ${blas.threads} thread(s)${blas.note ? `, ${blas.note}` : ''}. PyTorch ${torchRuns.length ? 'median of the runs before and after ours' : String(torchBefore)}, 2 threads.${profiles.length ? `\n\nwasm+BLAS kernel time (tf.profile, top 8): ${profiles.join('; ')}` : ''}`,
+  `MFRNet of 6 blocks x 4 TDNN candidates (${dim} units), batch ${batch} x ${frames} frames, the trainer's Adam, which skips the candidates a step did not use (PyTorch 1.13's zero_grad() keeps zero gradients, so its Adam updates every candidate), stand-in loss (mean square of the log-softmax; PyTorch's is CTC). Medians of ${steps} steps per engine, the two engines alternating by round in one process; load average ${load0} at start, ${loadAverage()} at the end. wasm SIMD ${info.simd}, ${info.threads} thread(s); BLAS ${blas.library} (${blas.config}), ${blas.threads} thread(s)${blas.note ? `, ${blas.note}` : ''}. PyTorch ${torchRuns.length ? 'median of the runs before and after ours' : String(torchBefore)}, 2 threads, with the same OPENBLAS_CORETYPE.${profiles.length ? `\n\nwasm+BLAS kernel time (tf.profile, top 8): ${profiles.join('; ')}` : ''}`,
 );
 net.dispose();

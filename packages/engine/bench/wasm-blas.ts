@@ -23,3 +23,15 @@ export async function startWasmBlas(): Promise<{
   };
   return { info, blas, use };
 }
+
+/**
+ * The environment for the PyTorch side: Debian's torch does its matMuls through the same OpenBLAS
+ * 0.3.21, which without OPENBLAS_CORETYPE runs its Prescott kernels on this CPU. For a fair
+ * baseline it gets the core type stnas chose for itself.
+ */
+export function torchEnv(blas: Blas): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const core = /OPENBLAS_CORETYPE=(\w+)/.exec(blas.note ?? '')?.[1];
+  if (core && !env.OPENBLAS_CORETYPE) env.OPENBLAS_CORETYPE = core;
+  return env;
+}
