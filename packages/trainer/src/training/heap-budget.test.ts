@@ -4,7 +4,14 @@ import type { StnasConfig } from '@stnas/search-space';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BATCH_FRAMES } from '../stages/stage-common';
 import { repoRoot } from '../test-support';
-import { checkBatchFits, estimateStepHeap, largestBatch, networkSize, WASM_HEAP_LIMIT } from './heap-budget';
+import {
+  checkBatchFits,
+  estimateStepHeap,
+  largestBatch,
+  networkSize,
+  type StepKind,
+  WASM_HEAP_LIMIT,
+} from './heap-budget';
 
 const wsj = JSON.parse(
   readFileSync(path.join(repoRoot, 'packages', 'search-space', 'configs', 'wsj-stnas.json'), 'utf8'),
@@ -13,12 +20,22 @@ const wsj = JSON.parse(
 const SUPERNET_PARAMS = 35_300_000;
 
 describe('heap budget of the 640-unit WSJ supernet on wasm', () => {
-  it('reproduces the measured heaps it was fitted on (docs/benchmarks.md)', () => {
+  it('covers the heaps measured on wasm (docs/benchmarks.md) from above, within 15%', () => {
     expect(networkSize(wsj)).toBe(3840);
-    // measured: a warmup step on 8 x 500 frames grew the heap to 1,420,754,944 bytes
-    expect(estimateStepHeap(wsj, SUPERNET_PARAMS, 4000, 'weights') / 1420754944).toBeCloseTo(1, 1);
-    // an architecture step on 8 x 500 frames: 1,508,245,504 bytes
-    expect(estimateStepHeap(wsj, SUPERNET_PARAMS, 4000, 'arch') / 1508245504).toBeCloseTo(1, 1);
+    // wasm heap after one step of B x T padded frames (bytes), measured with the fit-probe runs
+    const measured: Array<[StepKind, number, number]> = [
+      ['weights', 2000, 789905408],
+      ['weights', 4000, 1420754944],
+      ['weights', 11000, 3366584320],
+      ['arch', 2000, 891420672],
+      ['arch', 4000, 1508245504],
+      ['arch', 11000, 3802791936],
+    ];
+    for (const [kind, frames, heap] of measured) {
+      const est = estimateStepHeap(wsj, SUPERNET_PARAMS, frames, kind);
+      expect(est, `${kind} ${frames}`).toBeGreaterThanOrEqual(heap);
+      expect(est / heap, `${kind} ${frames}`).toBeLessThan(1.15);
+    }
   });
 
   it('lets the default --batch-frames through for every kind of step, and refuses a batch past 4 GiB', () => {
@@ -38,7 +55,7 @@ describe('heap budget of the 640-unit WSJ supernet on wasm', () => {
     expect(() =>
       checkBatchFits({ ...o, kind: 'arch', batch: batch(13, 1300), batchFrames: undefined }),
     ).toThrow(
-      "search: the largest batch holds 13 utterances x 1300 frames = 16900 padded frames; an architecture step on it needs about 5.1 GiB of wasm heap, above the 3.6 GiB that fit in wasm's 4 GiB: lower --batch-frames (now unlimited) or --batch-size (now 64)",
+      "search: the largest batch holds 13 utterances x 1300 frames = 16900 padded frames; an architecture step on it needs about 5.5 GiB of wasm heap, above the 3.6 GiB that fit in wasm's 4 GiB: lower --batch-frames (now unlimited) or --batch-size (now 64)",
     );
     // other backends have no such limit
     expect(() =>
