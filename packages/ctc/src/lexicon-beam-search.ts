@@ -50,6 +50,12 @@ export interface LexiconBeamSearchOptions {
    * state, and n-best lists hold fewer variants. `false` keeps every word history (exact sums).
    */
   readonly recombine?: boolean;
+  /**
+   * The LM score an in-word hypothesis is ranked with: the best over the words below its tree node
+   * of P(word | its LM state) (`'history'`, default, computed once per LM state met) or of P(word)
+   * (`'unigram'`, flashlight's max smearing: cheaper, more search errors at small beams).
+   */
+  readonly lookahead?: 'history' | 'unigram';
 }
 
 /** One word sequence found by {@link lexiconBeamSearch}. */
@@ -171,6 +177,7 @@ export function lexiconBeamSearch(
   const threshold = options.beamThreshold ?? 25;
   const prune = options.pruneLogProb ?? 20;
   const recombine = options.recombine ?? true;
+  const lookahead = options.lookahead ?? 'history';
   for (const [name, v] of [
     ['lmWeight', lmWeight],
     ['wordBonus', bonus],
@@ -196,20 +203,33 @@ export function lexiconBeamSearch(
   const { unit, childStart, childUnit, childNode, wordStart, wordIds } = trie;
   const known = lm ? new Set(lm.ngrams[0]!.keys()) : undefined;
   const unknown = (w: string) => known !== undefined && unkScore !== undefined && !known.has(w);
-  // Max smearing: an in-word hypothesis is ranked with the best unigram score of the words below
-  // its node, so it competes fairly with hypotheses that have paid for a finished word.
-  const smear = new Float64Array(N);
-  if (lm) {
-    const uni = words.map((w) => (unknown(w) ? unkScore! : lm.logProb10([], w) * Math.LN10));
-    smear.fill(NEG);
+  // Max smearing: an in-word hypothesis is ranked with the best LM score of the words below its
+  // node, so it competes fairly with hypotheses that have paid for a finished word. 'history'
+  // takes P(word | the hypothesis's LM state), computed once per LM state; 'unigram' P(word).
+  const sweep = (score: (w: number) => number): Float64Array => {
+    const out = new Float64Array(N).fill(NEG);
     // Children have larger ids than their parents, so one backward sweep propagates the maxima.
     for (let n = N - 1; n >= 0; n--) {
-      for (let k = wordStart[n]!; k < wordStart[n + 1]!; k++)
-        smear[n] = Math.max(smear[n]!, uni[wordIds[k]!]!);
+      for (let k = wordStart[n]!; k < wordStart[n + 1]!; k++) out[n] = Math.max(out[n]!, score(wordIds[k]!));
       for (let k = childStart[n]!; k < childStart[n + 1]!; k++)
-        smear[n] = Math.max(smear[n]!, smear[childNode[k]!]!);
+        out[n] = Math.max(out[n]!, out[childNode[k]!]!);
     }
-  }
+    return out;
+  };
+  const zero = new Float64Array(N);
+  const unigram = lm
+    ? sweep((w) => (unknown(words[w]!) ? unkScore! : lm.logProb10([], words[w]!) * Math.LN10))
+    : zero;
+  const byState = new Map<number, Float64Array>();
+  const smearOf = (state: number): Float64Array => {
+    if (!lm || lookahead === 'unigram') return unigram;
+    let out = byState.get(state);
+    if (!out) {
+      out = sweep((w) => (unknown(words[w]!) ? unkScore! : lm.next(state, words[w]!).logProb));
+      byState.set(state, out);
+    }
+    return out;
+  };
   const hasKids = (n: number) => childStart[n + 1]! > childStart[n]!;
 
   // Slots: trie nodes 1..N-1 inside a word; N + 1 + u for "at the root, last unit u" (u = -1 at
@@ -298,7 +318,7 @@ export function lexiconBeamSearch(
           const mass = (c === last ? pb : total) + lp;
           if (mass === NEG) continue;
           const m = childNode[k]!;
-          if (hasKids(m) && smear[m]! > NEG) {
+          if (hasKids(m) && smearOf(wsLmState[ws]!)[m]! > NEG) {
             const jj = entry(ws, m);
             nPnb[jj] = logAdd(nPnb[jj]!, mass);
           }
@@ -319,7 +339,7 @@ export function lexiconBeamSearch(
         const inWord = slot < N;
         const s =
           logAdd(nPb[j]!, nPnb[j]!) +
-          weighted(wsLm[ws]! + (inWord ? smear[slot]! : 0)) +
+          weighted(wsLm[ws]! + (inWord ? smearOf(wsLmState[ws]!)[slot]! : 0)) +
           bonus * (wsLen[ws]! + (inWord ? 1 : 0));
         scores[j] = s;
         if (s > top) top = s;
