@@ -82,6 +82,11 @@ describe('parsePlan', () => {
       { ...minimal, retrain: { crfLambda: 0.1 } },
       'retrain.loss must be "ctc-crf" when retrain.crfLambda or retrain.crfOrder is set, got undefined',
     ],
+    [{ ...minimal, decode: { wordLm: 'none.arpa' } }, 'decode.wordLm /plans/none.arpa does not exist'],
+    [
+      { ...minimal, decode: { wordLmWeight: 1 } },
+      'decode.wordLm must be a word LM file when decode.wordLmWeight is set, got undefined',
+    ],
     [{ ...minimal, decode: { lm: 'x.arpa' } }, 'decode.beam must be at least 1 when decode.lm is set, got 0'],
     [
       { ...minimal, config: { net: 'Nope', candidate: ['a'], net_configs: {} } },

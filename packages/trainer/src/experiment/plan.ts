@@ -47,7 +47,8 @@ export interface ExperimentPlan {
    */
   retrain: { seeds: number[]; loss?: 'ctc-crf'; crfLambda?: number; crfOrder?: number };
   sizes: ExperimentSizes;
-  decode: { beam: number; lm?: string; lmWeight: number };
+  /** Phone decoding; with `wordLm`, also a word search with that word n-gram LM (WER). */
+  decode: { beam: number; lm?: string; lmWeight: number; wordLm?: string; wordLmWeight?: number };
   bootstrap: { samples: number; seed: number };
   /** Threads one job uses (the local pool runs cores / threadsPerJob jobs at once). */
   threadsPerJob: number;
@@ -275,12 +276,21 @@ export function parsePlan(text: string, planFile: string): ExperimentPlan {
     retrainMinEpochs: f.int(z['retrainMinEpochs'], 'sizes.retrainMinEpochs', dflt.retrainMinEpochs, 0),
   };
 
-  const dc = f.obj(top['decode'] ?? {}, 'decode', ['beam', 'lm', 'lmWeight']);
-  const decode = {
+  const dc = f.obj(top['decode'] ?? {}, 'decode', ['beam', 'lm', 'lmWeight', 'wordLm', 'wordLmWeight']);
+  const decode: ExperimentPlan['decode'] = {
     beam: f.int(dc['beam'], 'decode.beam', 0, 0, 10000),
     lm: dc['lm'] === undefined ? undefined : f.path(dc['lm'], 'decode.lm', base, ''),
     lmWeight: f.num(dc['lmWeight'], 'decode.lmWeight', 0.5, 0, 100),
   };
+  if (dc['wordLm'] !== undefined) {
+    decode.wordLm = f.path(dc['wordLm'], 'decode.wordLm', base, '');
+    if (!existsSync(decode.wordLm))
+      throw new PlanError(`${file || 'plan'}: decode.wordLm ${decode.wordLm} does not exist`);
+    decode.wordLmWeight = f.num(dc['wordLmWeight'], 'decode.wordLmWeight', 0.5, 0, 100);
+  } else if (dc['wordLmWeight'] !== undefined) {
+    f.fail('decode.wordLm', 'a word LM file when decode.wordLmWeight is set', dc['wordLm']);
+  }
+  if (decode.wordLm && decode.lm) f.fail('decode.lm', 'absent when decode.wordLm is set', dc['lm']);
   if (decode.lm && decode.beam === 0) f.fail('decode.beam', 'at least 1 when decode.lm is set', decode.beam);
 
   const bs = f.obj(top['bootstrap'] ?? {}, 'bootstrap', ['samples', 'seed']);

@@ -28,7 +28,7 @@ const plan = parsePlan(
 );
 
 /** A finished experiment: searches found `large` (seed 1) and a mix (seed 2); errors per utterance given. */
-function fakeExperiment() {
+function fakeExperiment(wer = false) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-results-'));
   const mix = [C11, C22, C11, C22];
   const large = Array(4).fill(C22);
@@ -69,6 +69,7 @@ function fakeExperiment() {
       writeJobResult(dir, jobIds.decode(ops, seed), {
         retrain: jobIds.retrain(ops, seed),
         per: total / 40,
+        ...(wer ? { wer: total / 20 } : {}),
         errors: total,
         refPhones: 40,
         utterances: errs.map((e, u) => ({ key: `u${u}`, errors: e, refPhones: refs[u] })),
@@ -107,6 +108,21 @@ describe('collectResults', () => {
     const table = formatExperimentResults(r);
     expect(table).toContain('searched-st  searched     4     275         13.75% ± 4.79');
     expect(table).toContain('searched-st  small               -20.00  [-27.50, -16.25]      1.000');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('collectResults with a word LM', () => {
+  it('adds mean and sd of test WER to every group and a WER column to the table', () => {
+    const dir = fakeExperiment(true);
+    const r = collectResults(plan, dir);
+    expect(r.groups[0]!.runs.map((x) => x.testWer)).toEqual([0.2, 0.2, 0.3, 0.4]);
+    expect(r.groups[0]!.meanWer).toBeCloseTo(0.275, 12);
+    expect(r.groups[2]!.sdWer).toBe(0);
+    expect(formatExperimentResults(r).split('\n')[0]).toMatch(
+      /test PER \(mean ± sd\) {2}test WER \(mean ± sd\)$/,
+    );
+    expect(collectResults(plan, fakeExperiment()).groups[0]!.meanWer).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });
 });

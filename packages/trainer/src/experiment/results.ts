@@ -14,6 +14,8 @@ export interface ExperimentRun {
   seed: number;
   params: number;
   testPer: number;
+  /** Test WER of the word-LM search (plans with `decode.wordLm`). */
+  testWer?: number;
   /** The search seed (searched groups only). */
   searchSeed?: number;
 }
@@ -26,6 +28,9 @@ export interface ExperimentGroup {
   meanPer: number;
   /** Sample standard deviation over the runs (0 for one run). */
   sdPer: number;
+  /** Mean and sample sd of test WER (plans with `decode.wordLm`). */
+  meanWer?: number;
+  sdWer?: number;
   meanParams: number;
 }
 
@@ -78,6 +83,7 @@ export function collectResults(plan: ExperimentPlan, dir: string): ExperimentRes
         seed,
         params: r.params,
         testPer: d.per,
+        ...(d.wer === undefined ? {} : { testWer: d.wer }),
         ...(a.searchSeed === undefined ? {} : { searchSeed: a.searchSeed }),
       });
       uttErrors.get(a.group)!.push(d);
@@ -87,6 +93,11 @@ export function collectResults(plan: ExperimentPlan, dir: string): ExperimentRes
     g.meanPer = mean(g.runs.map((r) => r.testPer));
     g.sdPer = sd(g.runs.map((r) => r.testPer));
     g.meanParams = mean(g.runs.map((r) => r.params));
+    const wers = g.runs.flatMap((r) => (r.testWer === undefined ? [] : [r.testWer]));
+    if (wers.length === g.runs.length) {
+      g.meanWer = mean(wers);
+      g.sdWer = sd(wers);
+    }
   }
   const first = [...uttErrors.values()][0]![0]!;
   const keys = first.utterances.map((u) => u.key);
@@ -140,14 +151,16 @@ function table(head: string[], rows: string[][], right: number): string {
 
 /** The groups and comparisons as the plain-text tables `stnas experiment` prints. */
 export function formatExperimentResults(r: ExperimentResults): string {
+  const wer = r.groups.some((g) => g.meanWer !== undefined);
   const groups = table(
-    ['group', 'kind', 'runs', 'params', 'test PER (mean ± sd)'],
+    ['group', 'kind', 'runs', 'params', 'test PER (mean ± sd)', ...(wer ? ['test WER (mean ± sd)'] : [])],
     r.groups.map((g) => [
       g.name,
       g.kind,
       String(g.runs.length),
       Math.round(g.meanParams).toLocaleString('en-US'),
       `${pct(g.meanPer)} ± ${(g.sdPer * 100).toFixed(2)}`,
+      ...(wer ? [g.meanWer === undefined ? '-' : `${pct(g.meanWer)} ± ${(g.sdWer! * 100).toFixed(2)}`] : []),
     ]),
     2,
   );

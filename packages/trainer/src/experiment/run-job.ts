@@ -8,6 +8,7 @@ import { configWithOps, runRetrain } from '../stages/retrain';
 import { runSearch } from '../stages/search';
 import type { StageInputs } from '../stages/stage-common';
 import { runWarmup, warmupDir } from '../stages/warmup';
+import { runWordDecode } from '../stages/word-decode';
 import { bestCheckpointPath } from '../training/train-loop';
 import {
   isJobDone,
@@ -37,6 +38,8 @@ export interface DecodeJobResult {
   errors: number;
   refPhones: number;
   utterances: { key: string; errors: number; refPhones: number }[];
+  /** Word error rate, when the plan has a word LM (`decode.wordLm`). */
+  wer?: number;
 }
 
 function stageInputs(plan: ExperimentPlan, out: string, seed: number, log: (l: string) => void): StageInputs {
@@ -140,20 +143,29 @@ async function runLocked(dir: string, id: string, who: string, log: (line: strin
     }
     case 'decode': {
       const model = path.join(dir, readJobResult<RetrainJobResult>(dir, spec.retrain).model);
-      const r = await runDecode({
+      const inputs = {
         model,
         data: plan.data.test,
         beam: plan.decode.beam,
         lm: plan.decode.lm,
         lmWeight: plan.decode.lmWeight,
         maxUtts: z.maxUtts,
-      });
+      };
+      const r = plan.decode.wordLm
+        ? await runWordDecode({
+            ...inputs,
+            wordLm: plan.decode.wordLm,
+            wordLmWeight: plan.decode.wordLmWeight,
+            ...(plan.decode.beam > 0 ? { wordBeam: plan.decode.beam } : {}),
+          })
+        : await runDecode(inputs);
       const result: DecodeJobResult = {
         retrain: spec.retrain,
         per: r.per,
         errors: r.errors,
         refPhones: r.refPhones,
         utterances: r.perUtterance,
+        ...('wer' in r && typeof r.wer === 'number' ? { wer: r.wer } : {}),
       };
       writeJobResult(dir, id, result);
       break;
