@@ -166,6 +166,9 @@ describe('search health and stages in the report', () => {
     expect(xTicks(svg('arch-probs-node-0'))).toEqual(['0', '20', '40', '60', '80']);
     expect(xTicks(svg('arch-entropy-chart'))).toEqual(Array.from({ length: 10 }, (_, k) => String(10 * k)));
     for (const t of xTicks(html)) expect(t).toMatch(/^\d+$/);
+    // Round values on the y axis print as they are.
+    const yTicks = [...svg('arch-probs-node-0').matchAll(/text-anchor="end" font-size="10">([^<]*)</g)];
+    expect(yTicks.map((m) => m[1])).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
   });
 
   it('draws the entropy of each node, from the log or from p', () => {

@@ -65,8 +65,11 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+// Ticks are round values (axisTicks), so they print as they are: 90, 0.2, 1.5.
 const fmt = (x: number) =>
-  Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(2);
+  Number.isInteger(x) || Math.abs(x) >= 100
+    ? x.toFixed(0)
+    : Number(x.toPrecision(Math.abs(x) >= 1 ? 3 : 2)).toString();
 
 /** Draws the architecture as a vertical chain of boxes (inline SVG). */
 export function architectureSvg(a: ArchitectureDrawing): string {
