@@ -155,6 +155,22 @@ async function main(): Promise<void> {
     ];
   });
   const sizes = lm.ngrams.map((t, n) => `${n + 1}-grams ${t.size}`).join(', ');
+  // Where the time goes, in CPU time of the serial kernels (rows 4-7).
+  const [kernelCpu, denCpu, fwdCpu, numCpu] = [4, 5, 6, 7].map((v) => median(cpu[v]!)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const perFrameNs = (denCpu * 1e6) / frames;
+  const ops = 4 * (denominator.numLmStates + denominator.numLabelStates) + 2 * denominator.arcFrom.length;
+  const where =
+    `Where the time goes (CPU time, one thread, 4-gram): the denominator is ${((100 * denCpu) / kernelCpu).toFixed(0)}% of the kernel ` +
+    `(the CTC numerator ${((100 * numCpu) / kernelCpu).toFixed(0)}%), its forward pass ${((100 * fwdCpu) / denCpu).toFixed(0)}% and the backward pass with the ` +
+    `occupancies ${((100 * (denCpu - fwdCpu)) / denCpu).toFixed(0)}%: ${(perFrameNs / 1000).toFixed(0)} us per frame for about ${ops} ` +
+    `state and arc updates, ${(perFrameNs / ops).toFixed(1)} ns each. The target of issue 18 (ctcCrfLoss at most 4x ctcLoss) needs ` +
+    `about ${((4 * median(cpu[0]!) * 1e6) / frames / ops).toFixed(2)} ns per update with this graph: out of reach for scalar JavaScript, so it ` +
+    `is not met with the 4-gram; ctcCrfLoss with the 3-gram graph costs ${(median(cpu[1]!) / median(cpu[3]!)).toFixed(1)} times less CPU than with the 4-gram.`;
   const probe = ctcCrfForwardBackward(logitsData, [B, T, C], targets, lengths, denominator, 0.01, false);
   const meanLoss = probe.loss.reduce((a, b) => a + b, 0) / B;
   const pool = sharedCtcPool();
@@ -184,6 +200,7 @@ async function main(): Promise<void> {
         `(${Math.min(...targets.map((t) => t.length))}-${Math.max(...targets.map((t) => t.length))} phones), ` +
         `lengths 241-300 frames, random logits; mean per-utterance loss ${meanLoss.toFixed(2)}. ` +
         'PyTorch has no CTC-CRF (CAT is CUDA-only), so there is no torch column.',
+      where,
     ].join('\n'),
   );
   await pool.close();
