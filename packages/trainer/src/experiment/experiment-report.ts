@@ -74,10 +74,15 @@ export function scatterSvg(r: ExperimentResults): string {
 export function renderExperimentReport(r: ExperimentResults, title = 'stnas experiment'): string {
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
   const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}`;
+  const wer = r.groups.some((g) => g.meanWer !== undefined);
+  const werCell = (g: ExperimentResults['groups'][number]) =>
+    wer
+      ? `<td class="n">${g.meanWer === undefined ? '-' : `${pct(g.meanWer)} ± ${(g.sdWer! * 100).toFixed(2)}`}</td>`
+      : '';
   const groupRows = r.groups
     .map(
       (g) =>
-        `<tr><td>${escapeHtml(g.name)}</td><td>${g.kind}</td><td>${g.runs.length}</td><td class="n">${Math.round(g.meanParams).toLocaleString('en-US')}</td><td class="n">${pct(g.meanPer)} ± ${(g.sdPer * 100).toFixed(2)}</td></tr>`,
+        `<tr><td>${escapeHtml(g.name)}</td><td>${g.kind}</td><td>${g.runs.length}</td><td class="n">${Math.round(g.meanParams).toLocaleString('en-US')}</td><td class="n">${pct(g.meanPer)} ± ${(g.sdPer * 100).toFixed(2)}</td>${werCell(g)}</tr>`,
     )
     .join('\n');
   const compRows = r.comparisons
@@ -98,7 +103,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 <body>
 <h1>${escapeHtml(title)}</h1>
 <h2>Groups</h2>
-<table id="groups"><thead><tr><th>group</th><th>kind</th><th>runs</th><th>params (mean)</th><th>test PER (mean ± sd)</th></tr></thead>
+<table id="groups"><thead><tr><th>group</th><th>kind</th><th>runs</th><th>params (mean)</th><th>test PER (mean ± sd)</th>${wer ? '<th>test WER (mean ± sd)</th>' : ''}</tr></thead>
 <tbody>
 ${groupRows}
 </tbody></table>
