@@ -1,10 +1,11 @@
 // The search's stop rule and its "did not decide" warning, end to end on a tiny supernet over the
 // real corpus (cpu backend): pure rules are tested in search-health; this checks the stage wires them.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpus, tinySupernet } from '../test-support';
+import { main } from '../cli/main';
+import { capture, corpus, tinySupernet } from '../test-support';
 import type { EpochRecord } from '../training/train-loop';
 import { runSearch } from './search';
 import type { StageInputs } from './stage-common';
@@ -88,5 +89,53 @@ describe('runSearch stop rule and warning', () => {
     expect(
       lines.filter((l) => /^search epoch \d: .*; largest p \(entropy\) per node: 0\.5\d\d \(0\.69\)/.test(l)),
     ).toHaveLength(2);
+  }, 120_000);
+
+  it('stnas search prints the warning once, on stderr, and --json names the stop and the entropy', async () => {
+    const out = path.join(tmp, 'cli');
+    const config = path.join(tmp, 'tiny.json');
+    writeFileSync(config, JSON.stringify(tinySupernet(['tdnn-C1D1Nln', 'tdnn-C2D1Nln'])));
+    const common = [
+      '--config',
+      config,
+      '--data',
+      path.join(corpus, 'train'),
+      '--dev',
+      path.join(corpus, 'dev'),
+    ];
+    const sizes = [
+      '--out',
+      out,
+      '--max-epochs',
+      '1',
+      '--steps-per-epoch',
+      '1',
+      '--max-utts',
+      '8',
+      '--batch-size',
+      '2',
+    ];
+    const w = capture();
+    expect(await main(['--backend', 'cpu', 'warmup', ...common, ...sizes, '--min-epochs', '1'], w.io)).toBe(
+      0,
+    );
+    const c = capture();
+    const code = await main(
+      ['--backend', 'cpu', 'search', ...common, ...sizes, '--held-out-ratio', '0.25', '--json'],
+      c.io,
+    );
+    expect(code, c.err.join('\n')).toBe(0);
+    expect(c.err.filter((l) => l.includes('did not decide'))).toEqual([
+      expect.stringMatching(
+        /^warning: the search did not decide: node 0 \(largest p 0\.5\d\d for tdnn-C\dD1Nln; uniform 0\.500\)/,
+      ),
+    ]);
+    const json = JSON.parse(c.out.at(-1)!);
+    expect(json.stopReason).toBe('reached the maximum of 1 epochs');
+    expect(json.entropy).toHaveLength(json.probs.length);
+    expect(json.entropy[0]).toBeCloseTo(
+      -json.probs[0].reduce((h: number, x: number) => h + x * Math.log(x), 0),
+      6,
+    );
   }, 120_000);
 });
