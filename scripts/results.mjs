@@ -1,5 +1,5 @@
 // `node scripts/results.mjs [--quick] [--seeds 0,1,2] [--parallel] [--reuse-warmup] [--reuse-baselines]
-//                           [--collect] [--no-bench] [--out DIR] [--doc FILE]`
+//                           [--collect] [--no-bench] [--out DIR] [--doc FILE] [--note FILE]`
 //
 // Runs `stnas demo --json` once per seed on the bundled corpus and writes the `demo` section of
 // docs/results.md: the architecture each search chose (and how decided it was), the test PER of
@@ -18,6 +18,8 @@
 // first seed's warmup is done); not with --reuse-baselines. --collect runs nothing and writes the
 // section from the seed dirs under --out as they are (finished or not): models not yet trained are
 // named as such. The section is rewritten whenever a seed finishes.
+// --note FILE adds its text (what a person read in the p, the curves and the per-utterance output)
+// under the computed statements.
 // --quick runs the smoke-test sizes (a check of the script, not results).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -416,7 +418,7 @@ ${runs
 ### Where the search does and does not beat the baselines
 
 ${statements.map((s) => `- ${s}`).join('\n')}
-
+${value('--note') ? `\n${readFileSync(value('--note'), 'utf8').trim()}\n` : ''}
 ${
   printed
     ? `As printed by \`stnas demo --seed ${printed.seed}\`:
