@@ -1,15 +1,12 @@
 import path from 'node:path';
+import { axisTicks } from '../report/chart-ticks';
 import { escapeHtml } from '../report/report-html';
 import { writeFileAtomic } from '../training/checkpoint';
 import type { ExperimentResults } from './results';
 
 const W = 640;
 const H = 400;
-const M = { left: 70, right: 20, top: 20, bottom: 50 };
-
-function ticks(lo: number, hi: number, n = 5): number[] {
-  return Array.from({ length: n + 1 }, (_, k) => lo + ((hi - lo) * k) / n);
-}
+const M = { left: 70, right: 40, top: 20, bottom: 50 };
 
 /**
  * The PER-against-params scatter: one dot per run (class `run`, and `searched` for searched runs,
@@ -37,12 +34,12 @@ export function scatterSvg(r: ExperimentResults): string {
   parts.push(
     `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#999"/>`,
   );
-  for (const t of ticks(x0, x1)) {
+  for (const t of axisTicks(x0, x1, { maxTicks: 5, integer: true })) {
     parts.push(
       `<text class="tick" x="${px(t).toFixed(1)}" y="${H - M.bottom + 16}" text-anchor="middle" font-size="11">${Math.round(t).toLocaleString('en-US')}</text>`,
     );
   }
-  for (const t of ticks(y0, y1)) {
+  for (const t of axisTicks(y0, y1, { maxTicks: 6 })) {
     parts.push(
       `<text class="tick" x="${M.left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${(t * 100).toFixed(1)}%</text>`,
     );
@@ -51,7 +48,12 @@ export function scatterSvg(r: ExperimentResults): string {
     `<text x="${(W + M.left) / 2}" y="${H - 10}" text-anchor="middle" font-size="12">parameters</text>`,
     `<text x="14" y="${H / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${H / 2})">test PER</text>`,
   );
-  for (const { g, gi, run } of runs) {
+  // Searched runs last, so that a dot of another group at the same place does not hide them.
+  const order = [
+    ...runs.filter((d) => d.g.kind !== 'searched'),
+    ...runs.filter((d) => d.g.kind === 'searched'),
+  ];
+  for (const { g, gi, run } of order) {
     const searched = g.kind === 'searched';
     const title = `${g.name} (${g.kind}) seed ${run.seed}${run.searchSeed === undefined ? '' : `, search seed ${run.searchSeed}`}: ${run.architecture}; ${run.params.toLocaleString('en-US')} params, PER ${(run.testPer * 100).toFixed(2)}%`;
     parts.push(
@@ -63,7 +65,7 @@ export function scatterSvg(r: ExperimentResults): string {
     const searched = g.kind === 'searched';
     parts.push(
       `<circle class="legend" cx="${M.left + 8}" cy="${y}" r="${searched ? 7 : 5}" fill="${searched ? colour(gi) : 'white'}" stroke="${colour(gi)}" stroke-width="2"/>`,
-      `<text x="${M.left + 22}" y="${y + 4}" font-size="12">${escapeHtml(`${g.name} (${g.kind}, ${g.runs.length} runs)`)}</text>`,
+      `<text x="${M.left + 22}" y="${y + 4}" font-size="12">${escapeHtml(`${g.name} (${g.kind}, ${g.runs.length} run${g.runs.length === 1 ? '' : 's'})`)}</text>`,
     );
   });
   parts.push('</svg>');
