@@ -31,14 +31,24 @@ describe('the job graph', () => {
     for (const arch of a) expect(arch).toHaveLength(4);
   });
 
-  it('makes a warmup per seed and a search per seed and estimator, from that seed’s warmup', () => {
-    expect(stageJobs(plan, '/x', 'warmup').map((j) => j.id)).toEqual(['warmup-s1', 'warmup-s2']);
-    expect(stageJobs(plan, '/x', 'search')).toEqual([
+  it('makes a warmup per seed and a search per seed and estimator; the fixed architectures train beside them', () => {
+    const fixed = [...sampleRandomArchitectures(plan, 3, 5), Array(4).fill(C11), Array(4).fill(C22)];
+    const distinctFixed = new Set(fixed.map((ops) => ops.join(' '))).size;
+    const warmupStage = stageJobs(plan, '/x', 'warmup');
+    expect(warmupStage.slice(0, 2).map((j) => j.id)).toEqual(['warmup-s1', 'warmup-s2']);
+    expect(warmupStage.slice(2).every((j) => j.kind === 'retrain')).toBe(true);
+    expect(warmupStage).toHaveLength(2 + distinctFixed * 2);
+    expect(warmupStage.map((j) => j.id)).toContain(jobIds.retrain(Array(4).fill(C22), 1));
+    const searchStage = stageJobs(plan, '/x', 'search');
+    expect(searchStage.slice(0, 4)).toEqual([
       { kind: 'search', id: 'search-st-s1', seed: 1, estimator: 'st', warmup: 'warmup-s1' },
       { kind: 'search', id: 'search-st-s2', seed: 2, estimator: 'st', warmup: 'warmup-s2' },
       { kind: 'search', id: 'search-gdas-s1', seed: 1, estimator: 'gdas', warmup: 'warmup-s1' },
       { kind: 'search', id: 'search-gdas-s2', seed: 2, estimator: 'gdas', warmup: 'warmup-s2' },
     ]);
+    expect(searchStage.slice(4).map((d) => (d.kind === 'decode' ? d.retrain : d.kind))).toEqual(
+      warmupStage.slice(2).map((r) => r.id),
+    );
   });
 
   it('retrains identical architectures once per seed, whichever groups they belong to', () => {
@@ -64,11 +74,20 @@ describe('the job graph', () => {
     const distinct = new Set(archs.map((a) => a.ops.join(' '))).size;
     // 9 architectures: large = st-s1, small = gdas-s2, st-s2 = gdas-s1, so at most 6 distinct.
     expect(distinct).toBeLessThanOrEqual(6);
-    const retrains = stageJobs(plan, dir, 'retrain');
+    // Every distinct architecture is retrained once per seed, over the warmup and retrain stages.
+    const retrains = [...stageJobs(plan, dir, 'warmup'), ...stageJobs(plan, dir, 'retrain')].filter(
+      (j) => j.kind === 'retrain',
+    );
     expect(retrains).toHaveLength(distinct * 2);
     expect(new Set(retrains.map((j) => j.id)).size).toBe(retrains.length);
-    expect(retrains.filter((j) => j.id === jobIds.retrain(Array(4).fill(C22), 1))).toHaveLength(1);
-    const decodes = stageJobs(plan, dir, 'decode');
+    // st-s1 found the `large` baseline and gdas-s2 the `small` one: retrained with the baselines.
+    const late = stageJobs(plan, dir, 'retrain').map((j) => j.id);
+    expect(late).not.toContain(jobIds.retrain(Array(4).fill(C22), 0));
+    expect(late).not.toContain(jobIds.retrain(Array(4).fill(C11), 1));
+    expect(late).toContain(jobIds.retrain([C11, C22, C11, C22], 0));
+    const decodes = [...stageJobs(plan, dir, 'search'), ...stageJobs(plan, dir, 'decode')].filter(
+      (j) => j.kind === 'decode',
+    );
     expect(decodes.map((d) => (d.kind === 'decode' ? d.retrain : ''))).toEqual(retrains.map((r) => r.id));
   });
 });

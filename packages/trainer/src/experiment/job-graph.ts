@@ -43,6 +43,18 @@ export const jobIds = {
   decode: (ops: readonly string[], seed: number) => `decode-${architectureKey(ops)}-r${seed}`,
 };
 
+/** The random draws and the baselines: the architectures known before any search ran. */
+function fixedArchitectures(plan: ExperimentPlan): PlannedArchitecture[] {
+  return [
+    ...sampleRandomArchitectures(plan, plan.random.count, plan.random.seed).map((ops) => ({
+      group: 'random',
+      kind: 'random' as const,
+      ops,
+    })),
+    ...plan.baselines.map((b) => ({ group: b.name, kind: 'baseline' as const, ops: b.ops })),
+  ];
+}
+
 /**
  * Every architecture of the plan with its group: the searched one of each (estimator, search seed),
  * read from the search jobs' `architecture.json` (so only after the search stage), then the random
@@ -57,46 +69,69 @@ export function plannedArchitectures(plan: ExperimentPlan, dir: string): Planned
       out.push({ group: `searched-${estimator}`, kind: 'searched', ops: derived.ops, searchSeed: seed });
     }
   }
-  for (const ops of sampleRandomArchitectures(plan, plan.random.count, plan.random.seed))
-    out.push({ group: 'random', kind: 'random', ops });
-  for (const b of plan.baselines) out.push({ group: b.name, kind: 'baseline', ops: b.ops });
-  return out;
+  return [...out, ...fixedArchitectures(plan)];
+}
+
+/** One retrain (or its decode) per distinct architecture and retrain seed. */
+function modelJobs(
+  plan: ExperimentPlan,
+  archs: readonly PlannedArchitecture[],
+  kind: 'retrain' | 'decode',
+): JobSpec[] {
+  const seen = new Map<string, JobSpec>();
+  for (const a of archs) {
+    for (const seed of plan.retrain.seeds) {
+      const retrain = jobIds.retrain(a.ops, seed);
+      const spec: JobSpec =
+        kind === 'retrain'
+          ? { kind: 'retrain', id: retrain, seed, ops: a.ops }
+          : { kind: 'decode', id: jobIds.decode(a.ops, seed), retrain };
+      if (!seen.has(spec.id)) seen.set(spec.id, spec);
+    }
+  }
+  return [...seen.values()];
 }
 
 /**
- * The jobs of one stage: a warmup per search seed; a search per seed and estimator (from that
- * seed's warmup); a retrain per distinct architecture and retrain seed (identical architectures,
- * whichever groups they belong to, are retrained once per seed); a decode per retrain. The retrain
- * and decode stages read the search results, so they are planned once the search stage finished.
+ * The jobs of one stage. The dependencies: a search needs its seed's warmup, a retrain of a
+ * searched architecture needs that search, a decode its retrain; the random and baseline
+ * architectures need nothing, so their retrains run beside the warmups and their decodes beside
+ * the searches, which keeps every process of a pool busy:
+ *
+ * - `warmup`: a warmup per search seed, and the retrains of the random and baseline architectures;
+ * - `search`: a search per seed and estimator, and the decodes of those retrains;
+ * - `retrain`: the retrains of the searched architectures not retrained already;
+ * - `decode`: their decodes.
+ *
+ * Identical architectures, whichever groups they belong to, are retrained once per seed (job ids
+ * are made from the ops). The last two stages read the search results, so they are planned once the
+ * search stage finished.
  */
 export function stageJobs(plan: ExperimentPlan, dir: string, stage: Stage): JobSpec[] {
+  const fixed = fixedArchitectures(plan);
   switch (stage) {
     case 'warmup':
-      return plan.search.seeds.map((seed) => ({ kind: 'warmup', id: jobIds.warmup(seed), seed }));
+      return [
+        ...plan.search.seeds.map((seed) => ({ kind: 'warmup' as const, id: jobIds.warmup(seed), seed })),
+        ...modelJobs(plan, fixed, 'retrain'),
+      ];
     case 'search':
-      return plan.search.estimators.flatMap((estimator) =>
-        plan.search.seeds.map((seed) => ({
-          kind: 'search' as const,
-          id: jobIds.search(estimator, seed),
-          seed,
-          estimator,
-          warmup: jobIds.warmup(seed),
-        })),
-      );
+      return [
+        ...plan.search.estimators.flatMap((estimator) =>
+          plan.search.seeds.map((seed) => ({
+            kind: 'search' as const,
+            id: jobIds.search(estimator, seed),
+            seed,
+            estimator,
+            warmup: jobIds.warmup(seed),
+          })),
+        ),
+        ...modelJobs(plan, fixed, 'decode'),
+      ];
     case 'retrain':
     case 'decode': {
-      const seen = new Map<string, JobSpec>();
-      for (const a of plannedArchitectures(plan, dir)) {
-        for (const seed of plan.retrain.seeds) {
-          const retrain = jobIds.retrain(a.ops, seed);
-          const spec: JobSpec =
-            stage === 'retrain'
-              ? { kind: 'retrain', id: retrain, seed, ops: a.ops }
-              : { kind: 'decode', id: jobIds.decode(a.ops, seed), retrain };
-          if (!seen.has(spec.id)) seen.set(spec.id, spec);
-        }
-      }
-      return [...seen.values()];
+      const earlier = new Set(modelJobs(plan, fixed, stage).map((j) => j.id));
+      return modelJobs(plan, plannedArchitectures(plan, dir), stage).filter((j) => !earlier.has(j.id));
     }
   }
 }

@@ -18,6 +18,7 @@ export interface FailedJob {
 export class ExperimentFailedError extends Error {
   override name = 'ExperimentFailedError';
   constructor(readonly failed: FailedJob[]) {
+    failed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     super(
       `${failed.length} job${failed.length === 1 ? '' : 's'} failed: ${failed
         .map(
