@@ -2,7 +2,6 @@
 // a return type or a field fails `vitest` (typecheck). New exports and new fields do not.
 import type { Rank, Tensor } from '@tensorflow/tfjs-core';
 import { describe, expectTypeOf, it } from 'vitest';
-import type { CrfBatchResult } from './ctc-crf-utterance';
 import type { CtcBatch, CtcKernelOptions, CtcResult } from './ctc-forward-backward';
 import type { DenominatorKernelOptions } from './denominator-forward-backward';
 import {
@@ -11,6 +10,7 @@ import {
   ArpaModel,
   type BeamHypothesis,
   buildDenominatorGraph,
+  type CrfBatchResult,
   CTC_PARALLEL_MIN_WORK,
   type CtcCrfLossOptions,
   type CtcCrfParts,
@@ -132,6 +132,12 @@ describe('@stnas/ctc public API', () => {
         options: CtcCrfLossOptions,
       ) => Tensor<Rank>
     >();
+  });
+  it('CrfBatchResult', () => {
+    expectTypeOf<CrfBatchResult['losses']>().toEqualTypeOf<Float64Array<ArrayBufferLike>>();
+    expectTypeOf<CrfBatchResult['den']>().toEqualTypeOf<Float64Array<ArrayBufferLike>>();
+    expectTypeOf<CrfBatchResult['grad']>().toEqualTypeOf<Float32Array<ArrayBufferLike> | undefined>();
+    expectTypeOf<CrfBatchResult['logSpaceFallbacks']>().toEqualTypeOf<number>();
   });
   it('CtcLossOptions', () => {
     expectTypeOf<CtcLossOptions['blank']>().toEqualTypeOf<number | undefined>();
@@ -301,6 +307,7 @@ describe('@stnas/ctc public API', () => {
     expectTypeOf<LexiconBeamSearchOptions['unkScore']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<LexiconBeamSearchOptions['pruneLogProb']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<LexiconBeamSearchOptions['recombine']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<LexiconBeamSearchOptions['lookahead']>().toEqualTypeOf<'history' | 'unigram' | undefined>();
   });
   it('WordHypothesis', () => {
     expectTypeOf<WordHypothesis['words']>().toEqualTypeOf<string[]>();

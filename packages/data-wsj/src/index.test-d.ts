@@ -196,21 +196,18 @@ describe('@stnas/data-wsj public API', () => {
     expectTypeOf<DataDir['close']>().toEqualTypeOf<() => Promise<void>>();
   });
   it('LoadDataDirOptions', () => {
+    expectTypeOf<LoadDataDirOptions>().toExtend<LoadScpOptions>();
     expectTypeOf<LoadDataDirOptions['requireText']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<LoadDataDirOptions['requireCmvn']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<LoadDataDirOptions['maxOpenFiles']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<LoadDataDirOptions['baseDir']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<LoadDataDirOptions['allowPipes']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<LoadDataDirOptions['textPrecision']>().toEqualTypeOf<'float32' | 'float64' | undefined>();
   });
   it('loadDataDir', () => {
     expectTypeOf(loadDataDir).toEqualTypeOf<(dir: string, opts?: LoadDataDirOptions) => Promise<DataDir>>();
   });
   it('LoadScpOptions', () => {
+    expectTypeOf<LoadScpOptions>().toExtend<PipeOptions>();
+    expectTypeOf<LoadScpOptions>().toExtend<ParseOptions>();
     expectTypeOf<LoadScpOptions['maxOpenFiles']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<LoadScpOptions['baseDir']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<LoadScpOptions['allowPipes']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<LoadScpOptions['textPrecision']>().toEqualTypeOf<'float32' | 'float64' | undefined>();
   });
   it('loadScp', () => {
     expectTypeOf(loadScp).toEqualTypeOf<(scpPath: string, opts?: LoadScpOptions) => Promise<ScpTable>>();
@@ -241,9 +238,9 @@ describe('@stnas/data-wsj public API', () => {
     expectTypeOf<ParseOptions['textPrecision']>().toEqualTypeOf<'float32' | 'float64' | undefined>();
   });
   it('ReadArkOptions', () => {
+    expectTypeOf<ReadArkOptions>().toExtend<PipeOptions>();
+    expectTypeOf<ReadArkOptions>().toExtend<ParseOptions>();
     expectTypeOf<ReadArkOptions['reuse']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<ReadArkOptions['allowPipes']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<ReadArkOptions['textPrecision']>().toEqualTypeOf<'float32' | 'float64' | undefined>();
   });
   it('readArk', () => {
     expectTypeOf(readArk).toEqualTypeOf<
@@ -251,9 +248,9 @@ describe('@stnas/data-wsj public API', () => {
     >();
   });
   it('ReadObjectOptions', () => {
+    expectTypeOf<ReadObjectOptions>().toExtend<PipeOptions>();
+    expectTypeOf<ReadObjectOptions>().toExtend<ParseOptions>();
     expectTypeOf<ReadObjectOptions['baseDir']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<ReadObjectOptions['allowPipes']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<ReadObjectOptions['textPrecision']>().toEqualTypeOf<'float32' | 'float64' | undefined>();
   });
   it('readMatrix', () => {
     expectTypeOf(readMatrix).toEqualTypeOf<

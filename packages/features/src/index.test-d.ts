@@ -46,26 +46,14 @@ describe('@stnas/features public API', () => {
     expectTypeOf(computeCmvnStats).toEqualTypeOf<(feats: Matrix | Iterable<Matrix>) => Matrix>();
   });
   it('FbankOptions', () => {
+    expectTypeOf<FbankOptions>().toExtend<FrameOptions>();
+    expectTypeOf<FbankOptions>().toExtend<MelOptions>();
     expectTypeOf<FbankOptions['useEnergy']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FbankOptions['useLogFbank']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FbankOptions['usePower']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FbankOptions['rawEnergy']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FbankOptions['htkCompat']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<FbankOptions['energyFloor']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['sampleFrequency']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['frameLength']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['frameShift']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['preemphCoeff']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['removeDcOffset']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<FbankOptions['windowType']>().toEqualTypeOf<WindowType | undefined>();
-    expectTypeOf<FbankOptions['blackmanCoeff']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['snipEdges']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<FbankOptions['roundToPowerOfTwo']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<FbankOptions['dither']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['seed']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['numMelBins']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['lowFreq']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<FbankOptions['highFreq']>().toEqualTypeOf<number | undefined>();
   });
   it('fbank', () => {
     expectTypeOf(fbank).toEqualTypeOf<(samples: ArrayLike<number>, options?: FbankOptions) => Matrix>();
@@ -106,26 +94,14 @@ describe('@stnas/features public API', () => {
     expectTypeOf<MelOptions['highFreq']>().toEqualTypeOf<number | undefined>();
   });
   it('MfccOptions', () => {
+    expectTypeOf<MfccOptions>().toExtend<FrameOptions>();
+    expectTypeOf<MfccOptions>().toExtend<MelOptions>();
     expectTypeOf<MfccOptions['numCeps']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<MfccOptions['useEnergy']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<MfccOptions['rawEnergy']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<MfccOptions['htkCompat']>().toEqualTypeOf<boolean | undefined>();
     expectTypeOf<MfccOptions['energyFloor']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<MfccOptions['cepstralLifter']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['sampleFrequency']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['frameLength']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['frameShift']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['preemphCoeff']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['removeDcOffset']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<MfccOptions['windowType']>().toEqualTypeOf<WindowType | undefined>();
-    expectTypeOf<MfccOptions['blackmanCoeff']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['snipEdges']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<MfccOptions['roundToPowerOfTwo']>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<MfccOptions['dither']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['seed']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['numMelBins']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['lowFreq']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<MfccOptions['highFreq']>().toEqualTypeOf<number | undefined>();
   });
   it('mfcc', () => {
     expectTypeOf(mfcc).toEqualTypeOf<(samples: ArrayLike<number>, options?: MfccOptions) => Matrix>();

@@ -3,9 +3,12 @@
 
 import type { ArpaModel, DenominatorGraph } from '@stnas/ctc';
 import type { Batch as DatasetBatch, SpeechDataset } from '@stnas/data-wsj';
+import type { FbankOptions, PrepareSummary } from '@stnas/features';
 import type { ApplyOptions, SearchSpaceModel, StnasConfig } from '@stnas/search-space';
 import type { EstimatorName, Rng, RngState } from '@stnas/st-estimator';
+import type { ArchProbHistory, BackendRequest, ReportData, ResultRow } from '@stnas/trainer';
 import type { Rank, Scalar, Tensor, Variable } from '@tensorflow/tfjs-core';
+import type { RedisOptions } from 'ioredis';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Adam,
@@ -13,19 +16,18 @@ import {
   type AdamSlot,
   type AdamState,
   type AdamStateData,
-  type ArchitectureDrawing,
-  type ArchProbHistory,
   adamStateFromData,
   adamStateToData,
-  architectureSvg,
+  architectureKey,
   assignVariables,
   augmentBatch,
   axisTicks,
+  type BaselineSpec,
   type Batch,
   type Batching,
+  type BootstrapComparison,
   type BuildWordLmInputs,
   type BuildWordLmResult,
-  baselineOps,
   batchLoss,
   bestCheckpointPath,
   buildWordLm,
@@ -33,7 +35,10 @@ import {
   type CheckpointArray,
   type CheckpointError,
   type CliIo,
+  checkBatchFits,
+  cliCommand,
   collectReport,
+  collectResults,
   configOps,
   configWithOps,
   corpusDir,
@@ -45,64 +50,93 @@ import {
   DEFAULT_TUNING_GRID,
   type DecisionRule,
   type DecodeInputs,
+  type DecodeJobResult,
   type DecodeResult,
-  type DemoInputs,
-  type DemoPlan,
-  type DemoResult,
   type DerivedArchitecture,
   type DevLoss,
   decisionStop,
+  defaultPoolSize,
   defaultSpecAugment,
-  demoPlan,
   disposeAdamState,
   type EpochRecord,
   EXIT,
+  type ExperimentComparison,
+  ExperimentFailedError,
+  type ExperimentGroup,
+  type ExperimentInputs,
+  type ExperimentOutcome,
+  type ExperimentPlan,
+  type ExperimentProgress,
+  type ExperimentResults,
+  type ExperimentRun,
+  type ExperimentSizes,
   entropy,
-  escapeHtml,
+  estimateStepHeap,
   evaluateLoss,
+  type FailedJob,
   type FeaturePipeline,
   formatDuration,
-  formatResults,
+  formatExperimentResults,
   fromDatasetBatch,
+  type GroupKind,
+  HEAP_COST,
   type InputError,
+  isJobDone,
+  type JobExit,
+  type JobSpec,
+  jobDir,
+  jobLog,
   type Lexicon,
   type LoopOptimizer,
   type LoopResult,
   type LoopSpec,
   type LoopState,
-  type LossCurve,
   type LossKind,
-  lineChartSvg,
+  largestBatch,
   lmVocabulary,
   loadStageData,
   type ModelManifest,
   main,
   modelVariables,
+  networkSize,
   noAudioMessage,
   nodeEntropies,
   openStageSet,
   PHONE_LM_FILE,
   type PipelineInputs,
   type PipelineResult,
+  type PlanError,
+  type PlannedArchitecture,
   type PlateauDecision,
   type PlateauOptions,
   type PlateauState,
   type Posteriors,
+  type PrepareInputs,
+  type PrepareResult,
   type Progress,
   type ProgressSink,
   type ProgressUpdate,
+  pairedBootstrap,
+  parsePlan,
+  parseQueueUrl,
   parseSpecAugmentConfig,
   parseSpeedFactors,
   pinConfig,
+  pinPlan,
   pinRunConfig,
+  plannedArchitectures,
   plateauInit,
   plateauStep,
   prepareSpeedPerturbed,
+  probeQueue,
   progressText,
-  type ReportData,
-  type ResultRow,
+  QUEUE_NAME,
+  type QueueTarget,
+  type QueueUnavailableError,
+  type QueueWorkerOptions,
   type ResumeError,
   type RetrainInputs,
+  type RetrainJobResult,
   type RunResults,
   type RunTrainingConfig,
   randomArchitecture,
@@ -110,16 +144,23 @@ import {
   readCheckpoint,
   readLexicon,
   readModelManifest,
+  readPinnedPlan,
+  readPlan,
   readTranscripts,
   readUnits,
   readWordLexicon,
-  renderReport,
+  redact,
   resolveTrainingOptions,
   retrainSchedule,
   runDecode,
-  runDemo,
+  runExperiment,
+  runExperimentJob,
+  runLocalPool,
   runLoop,
+  runOnQueue,
   runPipeline,
+  runPrepare,
+  runQueueWorker,
   runRetrain,
   runSearch,
   runWarmup,
@@ -128,20 +169,26 @@ import {
   SEARCH_ESTIMATORS,
   type SearchInputs,
   type SpecAugmentConfig,
+  STAGES,
+  type Stage,
   type StageData,
   type StageHistory,
   type StageInputs,
   type StageObjective,
   type StageSet,
+  type StepKind,
   type StepOutcome,
   safeUpdate,
+  sampleRandomArchitectures,
   searchDir,
   searchedArchitecture,
   searchSchedule,
   searchWords,
   setupStage,
   shuffledOrder,
+  spawnJob,
   stageDenominator,
+  stageJobs,
   stepSeed,
   type TrainingOptions,
   type TuningPoint,
@@ -153,6 +200,7 @@ import {
   undecidedNodes,
   undecidedWarning,
   variablesToArrays,
+  WASM_HEAP_LIMIT,
   type WarmupInputs,
   type WordDecodeInputs,
   type WordDecodeResult,
@@ -165,6 +213,7 @@ import {
   writeCheckpoint,
   writeFileAtomic,
   writeReport,
+  writeResults,
 } from './index';
 import type { Batches } from './stages/stage-objective';
 import type { DevEvaluation } from './training/train-loop';
@@ -293,13 +342,13 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<StageSet['close']>().toEqualTypeOf<() => Promise<void>>();
   });
   it('EXIT', () => {
-    expectTypeOf(EXIT).toEqualTypeOf<{
-      readonly ok: 0;
-      readonly failure: 1;
-      readonly usage: 2;
-      readonly backend: 3;
-      readonly input: 4;
-      readonly queue: 5;
+    expectTypeOf(EXIT).toExtend<{
+      readonly ok: number;
+      readonly failure: number;
+      readonly usage: number;
+      readonly backend: number;
+      readonly input: number;
+      readonly queue: number;
     }>();
   });
   it('InputError', () => {
@@ -307,6 +356,331 @@ describe('@stnas/trainer public API', () => {
   });
   it('UsageError', () => {
     expectTypeOf<UsageError['name']>().toEqualTypeOf<string>();
+  });
+  it('GroupKind', () => {
+    expectTypeOf<GroupKind>().toEqualTypeOf<'searched' | 'random' | 'baseline'>();
+  });
+  it('PlannedArchitecture', () => {
+    expectTypeOf<PlannedArchitecture['group']>().toEqualTypeOf<string>();
+    expectTypeOf<PlannedArchitecture['kind']>().toEqualTypeOf<GroupKind>();
+    expectTypeOf<PlannedArchitecture['ops']>().toEqualTypeOf<string[]>();
+    expectTypeOf<PlannedArchitecture['searchSeed']>().toEqualTypeOf<number | undefined>();
+  });
+  it('architectureKey', () => {
+    expectTypeOf(architectureKey).toEqualTypeOf<(ops: readonly string[]) => string>();
+  });
+  it('plannedArchitectures', () => {
+    expectTypeOf(plannedArchitectures).toEqualTypeOf<
+      (plan: ExperimentPlan, dir: string) => PlannedArchitecture[]
+    >();
+  });
+  it('sampleRandomArchitectures', () => {
+    expectTypeOf(sampleRandomArchitectures).toEqualTypeOf<
+      (plan: ExperimentPlan, count: number, seed: number) => string[][]
+    >();
+  });
+  it('stageJobs', () => {
+    expectTypeOf(stageJobs).toEqualTypeOf<
+      (plan: ExperimentPlan, dir: string, stage: 'warmup' | 'search' | 'retrain' | 'decode') => JobSpec[]
+    >();
+  });
+  it('cliCommand', () => {
+    expectTypeOf(cliCommand).toEqualTypeOf<() => string[]>();
+  });
+  it('JobExit', () => {
+    expectTypeOf<JobExit['id']>().toEqualTypeOf<string>();
+    expectTypeOf<JobExit['code']>().toEqualTypeOf<number | null>();
+    expectTypeOf<JobExit['signal']>().toEqualTypeOf<NodeJS.Signals | null>();
+    expectTypeOf<JobExit['log']>().toEqualTypeOf<string>();
+  });
+  it('spawnJob', () => {
+    expectTypeOf(spawnJob).toEqualTypeOf<
+      (
+        dir: string,
+        id: string,
+        backend: BackendRequest,
+        opts?: { attempt?: number | undefined; env?: NodeJS.ProcessEnv | undefined },
+      ) => Promise<JobExit>
+    >();
+  });
+  it('JobSpec', () => {
+    expectTypeOf<JobSpec>().toEqualTypeOf<
+      | { kind: 'warmup'; id: string; seed: number }
+      | { kind: 'search'; id: string; seed: number; estimator: string; warmup: string }
+      | { kind: 'retrain'; id: string; seed: number; ops: string[] }
+      | { kind: 'decode'; id: string; retrain: string }
+    >();
+  });
+  it('Stage', () => {
+    expectTypeOf<Stage>().toEqualTypeOf<'warmup' | 'search' | 'retrain' | 'decode'>();
+  });
+  it('isJobDone', () => {
+    expectTypeOf(isJobDone).toEqualTypeOf<(dir: string, id: string) => boolean>();
+  });
+  it('jobDir', () => {
+    expectTypeOf(jobDir).toEqualTypeOf<(dir: string, id: string) => string>();
+  });
+  it('jobLog', () => {
+    expectTypeOf(jobLog).toEqualTypeOf<(dir: string, id: string) => string>();
+  });
+  it('pinPlan', () => {
+    expectTypeOf(pinPlan).toEqualTypeOf<(dir: string, plan: ExperimentPlan) => void>();
+  });
+  it('readPinnedPlan', () => {
+    expectTypeOf(readPinnedPlan).toEqualTypeOf<(dir: string) => ExperimentPlan>();
+  });
+  it('STAGES', () => {
+    expectTypeOf(STAGES).toEqualTypeOf<readonly ['warmup', 'search', 'retrain', 'decode']>();
+  });
+  it('ExperimentProgress', () => {
+    expectTypeOf<ExperimentProgress['stage']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentProgress['done']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentProgress['running']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentProgress['failed']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentProgress['total']>().toEqualTypeOf<number>();
+  });
+  it('FailedJob', () => {
+    expectTypeOf<FailedJob['id']>().toEqualTypeOf<string>();
+    expectTypeOf<FailedJob['attempts']>().toEqualTypeOf<number>();
+    expectTypeOf<FailedJob['reason']>().toEqualTypeOf<string>();
+    expectTypeOf<FailedJob['log']>().toEqualTypeOf<string>();
+  });
+  it('defaultPoolSize', () => {
+    expectTypeOf(defaultPoolSize).toEqualTypeOf<(threadsPerJob: number) => number>();
+  });
+  it('ExperimentFailedError', () => {
+    expectTypeOf(ExperimentFailedError).constructorParameters.toEqualTypeOf<[failed: FailedJob[]]>();
+    expectTypeOf<ExperimentFailedError['name']>().toEqualTypeOf<string>();
+  });
+  it('runLocalPool', () => {
+    expectTypeOf(runLocalPool).toEqualTypeOf<
+      (
+        plan: ExperimentPlan,
+        dir: string,
+        o: {
+          jobs: number;
+          backend: BackendRequest;
+          onProgress?: ((p: ExperimentProgress) => void) | undefined;
+        },
+      ) => Promise<void>
+    >();
+  });
+  it('BootstrapComparison', () => {
+    expectTypeOf<BootstrapComparison['diff']>().toEqualTypeOf<number>();
+    expectTypeOf<BootstrapComparison['ci95']>().toEqualTypeOf<[number, number]>();
+    expectTypeOf<BootstrapComparison['pImprove']>().toEqualTypeOf<number>();
+  });
+  it('pairedBootstrap', () => {
+    expectTypeOf(pairedBootstrap).toEqualTypeOf<
+      (
+        errorsA: readonly number[],
+        errorsB: readonly number[],
+        refs: readonly number[],
+        o: { samples: number; seed: number },
+      ) => BootstrapComparison
+    >();
+  });
+  it('BaselineSpec', () => {
+    expectTypeOf<BaselineSpec['name']>().toEqualTypeOf<string>();
+    expectTypeOf<BaselineSpec['ops']>().toEqualTypeOf<string[]>();
+  });
+  it('ExperimentPlan', () => {
+    expectTypeOf<ExperimentPlan['file']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentPlan['data']>().toEqualTypeOf<{
+      train: string;
+      dev: string;
+      test: string;
+      lexicon: string;
+      units: string;
+    }>();
+    expectTypeOf<ExperimentPlan['config']>().toEqualTypeOf<StnasConfig>();
+    expectTypeOf<ExperimentPlan['search']>().toEqualTypeOf<{
+      seeds: number[];
+      estimators: EstimatorName[];
+      heldOutRatio: number;
+      archLr: number;
+    }>();
+    expectTypeOf<ExperimentPlan['random']>().toEqualTypeOf<{ count: number; seed: number }>();
+    expectTypeOf<ExperimentPlan['baselines']>().toEqualTypeOf<BaselineSpec[]>();
+    expectTypeOf<ExperimentPlan['retrain']>().toEqualTypeOf<{
+      seeds: number[];
+      loss?: 'ctc-crf' | undefined;
+      crfLambda?: number | undefined;
+      crfOrder?: number | undefined;
+    }>();
+    expectTypeOf<ExperimentPlan['sizes']>().toEqualTypeOf<ExperimentSizes>();
+    expectTypeOf<ExperimentPlan['decode']>().toEqualTypeOf<{
+      beam: number;
+      lm?: string | undefined;
+      lmWeight: number;
+    }>();
+    expectTypeOf<ExperimentPlan['bootstrap']>().toEqualTypeOf<{ samples: number; seed: number }>();
+    expectTypeOf<ExperimentPlan['threadsPerJob']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentPlan['attempts']>().toEqualTypeOf<number>();
+  });
+  it('ExperimentSizes', () => {
+    expectTypeOf<ExperimentSizes['batchSize']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['lr']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['maxUtts']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ExperimentSizes['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ExperimentSizes['checkpointEvery']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['warmupEpochs']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['warmupMinEpochs']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['searchEpochs']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['retrainEpochs']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentSizes['retrainMinEpochs']>().toEqualTypeOf<number>();
+  });
+  it('PlanError', () => {
+    expectTypeOf<PlanError['name']>().toEqualTypeOf<string>();
+  });
+  it('parsePlan', () => {
+    expectTypeOf(parsePlan).toEqualTypeOf<(text: string, planFile: string) => ExperimentPlan>();
+  });
+  it('readPlan', () => {
+    expectTypeOf(readPlan).toEqualTypeOf<(file: string) => ExperimentPlan>();
+  });
+  it('runOnQueue', () => {
+    expectTypeOf(runOnQueue).toEqualTypeOf<
+      (
+        plan: ExperimentPlan,
+        dir: string,
+        o: {
+          queue: QueueTarget;
+          onProgress?: ((p: ExperimentProgress) => void) | undefined;
+          pollMs?: number | undefined;
+        },
+      ) => Promise<void>
+    >();
+  });
+  it('QUEUE_NAME', () => {
+    expectTypeOf(QUEUE_NAME).toEqualTypeOf<string>();
+  });
+  it('QueueWorkerOptions', () => {
+    expectTypeOf<QueueWorkerOptions['queue']>().toEqualTypeOf<QueueTarget>();
+    expectTypeOf<QueueWorkerOptions['concurrency']>().toEqualTypeOf<number>();
+    expectTypeOf<QueueWorkerOptions['backend']>().toEqualTypeOf<BackendRequest>();
+    expectTypeOf<QueueWorkerOptions['stalledMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<QueueWorkerOptions['log']>().toEqualTypeOf<(line: string) => void>();
+    expectTypeOf<QueueWorkerOptions['signal']>().toEqualTypeOf<AbortSignal | undefined>();
+  });
+  it('runQueueWorker', () => {
+    expectTypeOf(runQueueWorker).toEqualTypeOf<(o: QueueWorkerOptions) => Promise<void>>();
+  });
+  it('parseQueueUrl', () => {
+    expectTypeOf(parseQueueUrl).toEqualTypeOf<(url: string) => QueueTarget>();
+  });
+  it('probeQueue', () => {
+    expectTypeOf(probeQueue).toEqualTypeOf<(t: QueueTarget, timeoutMs?: number) => Promise<void>>();
+  });
+  it('QueueTarget', () => {
+    expectTypeOf<QueueTarget['connection']>().toEqualTypeOf<RedisOptions>();
+    expectTypeOf<QueueTarget['display']>().toEqualTypeOf<string>();
+  });
+  it('QueueUnavailableError', () => {
+    expectTypeOf<QueueUnavailableError['name']>().toEqualTypeOf<string>();
+  });
+  it('redact', () => {
+    expectTypeOf(redact).toEqualTypeOf<(url: string) => string>();
+  });
+  it('ExperimentComparison', () => {
+    expectTypeOf<ExperimentComparison['a']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentComparison['b']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentComparison['perDiff']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentComparison['ci95']>().toEqualTypeOf<[number, number]>();
+    expectTypeOf<ExperimentComparison['pImprove']>().toEqualTypeOf<number>();
+  });
+  it('ExperimentGroup', () => {
+    expectTypeOf<ExperimentGroup['name']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentGroup['kind']>().toEqualTypeOf<GroupKind>();
+    expectTypeOf<ExperimentGroup['runs']>().toEqualTypeOf<ExperimentRun[]>();
+    expectTypeOf<ExperimentGroup['meanPer']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentGroup['sdPer']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentGroup['meanParams']>().toEqualTypeOf<number>();
+  });
+  it('ExperimentResults', () => {
+    expectTypeOf<ExperimentResults['groups']>().toEqualTypeOf<ExperimentGroup[]>();
+    expectTypeOf<ExperimentResults['comparisons']>().toEqualTypeOf<ExperimentComparison[]>();
+    expectTypeOf<ExperimentResults['testUtterances']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentResults['bootstrap']>().toEqualTypeOf<{ samples: number; seed: number }>();
+  });
+  it('ExperimentRun', () => {
+    expectTypeOf<ExperimentRun['architecture']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentRun['seed']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentRun['params']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentRun['testPer']>().toEqualTypeOf<number>();
+    expectTypeOf<ExperimentRun['searchSeed']>().toEqualTypeOf<number | undefined>();
+  });
+  it('collectResults', () => {
+    expectTypeOf(collectResults).toEqualTypeOf<(plan: ExperimentPlan, dir: string) => ExperimentResults>();
+  });
+  it('formatExperimentResults', () => {
+    expectTypeOf(formatExperimentResults).toEqualTypeOf<(r: ExperimentResults) => string>();
+  });
+  it('writeResults', () => {
+    expectTypeOf(writeResults).toEqualTypeOf<(dir: string, results: ExperimentResults) => string>();
+  });
+  it('ExperimentInputs', () => {
+    expectTypeOf<ExperimentInputs['plan']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentInputs['out']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentInputs['jobs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ExperimentInputs['queue']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ExperimentInputs['backend']>().toEqualTypeOf<BackendRequest>();
+    expectTypeOf<ExperimentInputs['onProgress']>().toEqualTypeOf<
+      ((p: ExperimentProgress) => void) | undefined
+    >();
+  });
+  it('ExperimentOutcome', () => {
+    expectTypeOf<ExperimentOutcome['results']>().toEqualTypeOf<ExperimentResults>();
+    expectTypeOf<ExperimentOutcome['table']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentOutcome['resultsFile']>().toEqualTypeOf<string>();
+    expectTypeOf<ExperimentOutcome['report']>().toEqualTypeOf<string>();
+  });
+  it('runExperiment', () => {
+    expectTypeOf(runExperiment).toEqualTypeOf<(i: ExperimentInputs) => Promise<ExperimentOutcome>>();
+  });
+  it('DecodeJobResult', () => {
+    expectTypeOf<DecodeJobResult['retrain']>().toEqualTypeOf<string>();
+    expectTypeOf<DecodeJobResult['per']>().toEqualTypeOf<number>();
+    expectTypeOf<DecodeJobResult['errors']>().toEqualTypeOf<number>();
+    expectTypeOf<DecodeJobResult['refPhones']>().toEqualTypeOf<number>();
+    expectTypeOf<DecodeJobResult['utterances']>().toEqualTypeOf<
+      { key: string; errors: number; refPhones: number }[]
+    >();
+  });
+  it('RetrainJobResult', () => {
+    expectTypeOf<RetrainJobResult['ops']>().toEqualTypeOf<string[]>();
+    expectTypeOf<RetrainJobResult['seed']>().toEqualTypeOf<number>();
+    expectTypeOf<RetrainJobResult['params']>().toEqualTypeOf<number>();
+    expectTypeOf<RetrainJobResult['model']>().toEqualTypeOf<string>();
+  });
+  it('runExperimentJob', () => {
+    expectTypeOf(runExperimentJob).toEqualTypeOf<
+      (dir: string, id: string, log: (line: string) => void) => Promise<void>
+    >();
+  });
+  it('PrepareInputs', () => {
+    expectTypeOf<PrepareInputs['data']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PrepareInputs['librispeech']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PrepareInputs['out']>().toEqualTypeOf<string>();
+    expectTypeOf<PrepareInputs['fbankConfig']>().toEqualTypeOf<string | FbankOptions | undefined>();
+    expectTypeOf<PrepareInputs['compress']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<PrepareInputs['allowPipes']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<PrepareInputs['lexicon']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PrepareInputs['workers']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<PrepareInputs['seed']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<PrepareInputs['progress']>().toEqualTypeOf<ProgressSink | undefined>();
+    expectTypeOf<PrepareInputs['log']>().toEqualTypeOf<((line: string) => void) | undefined>();
+  });
+  it('PrepareResult', () => {
+    expectTypeOf<PrepareResult>().toExtend<PrepareSummary>();
+    expectTypeOf<PrepareResult['lang']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<PrepareResult['oovWords']>().toEqualTypeOf<number>();
+    expectTypeOf<PrepareResult['oovTokens']>().toEqualTypeOf<number>();
+    expectTypeOf<PrepareResult['tokens']>().toEqualTypeOf<number>();
+    expectTypeOf<PrepareResult['oovFile']>().toEqualTypeOf<string | undefined>();
+  });
+  it('runPrepare', () => {
+    expectTypeOf(runPrepare).toEqualTypeOf<(i: PrepareInputs) => Promise<PrepareResult>>();
   });
   it('axisTicks', () => {
     expectTypeOf(axisTicks).toEqualTypeOf<
@@ -316,65 +690,6 @@ describe('@stnas/trainer public API', () => {
         o?: { maxTicks?: number | undefined; integer?: boolean | undefined },
       ) => number[]
     >();
-  });
-  it('ArchitectureDrawing', () => {
-    expectTypeOf<ArchitectureDrawing['ops']>().toEqualTypeOf<string[]>();
-    expectTypeOf<ArchitectureDrawing['fixed']>().toEqualTypeOf<{ after: number; op: string }[] | undefined>();
-    expectTypeOf<ArchitectureDrawing['inputDim']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<ArchitectureDrawing['outputDim']>().toEqualTypeOf<number | undefined>();
-  });
-  it('ArchProbHistory', () => {
-    expectTypeOf<ArchProbHistory['steps']>().toEqualTypeOf<number[]>();
-    expectTypeOf<ArchProbHistory['nodes']>().toEqualTypeOf<
-      { candidates: string[]; probs: number[][]; entropy?: number[] | undefined }[]
-    >();
-  });
-  it('LossCurve', () => {
-    expectTypeOf<LossCurve['name']>().toEqualTypeOf<string>();
-    expectTypeOf<LossCurve['stage']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<LossCurve['points']>().toEqualTypeOf<{ x: number; y: number }[]>();
-  });
-  it('ReportData', () => {
-    expectTypeOf<ReportData['title']>().toEqualTypeOf<string>();
-    expectTypeOf<ReportData['meta']>().toEqualTypeOf<string[] | undefined>();
-    expectTypeOf<ReportData['architecture']>().toEqualTypeOf<ArchitectureDrawing | undefined>();
-    expectTypeOf<ReportData['archProbs']>().toEqualTypeOf<ArchProbHistory | undefined>();
-    expectTypeOf<ReportData['curves']>().toEqualTypeOf<LossCurve[] | undefined>();
-    expectTypeOf<ReportData['results']>().toEqualTypeOf<ResultRow[] | undefined>();
-    expectTypeOf<ReportData['warnings']>().toEqualTypeOf<string[] | undefined>();
-  });
-  it('ResultRow', () => {
-    expectTypeOf<ResultRow['name']>().toEqualTypeOf<string>();
-    expectTypeOf<ResultRow['architecture']>().toEqualTypeOf<string>();
-    expectTypeOf<ResultRow['params']>().toEqualTypeOf<number>();
-    expectTypeOf<ResultRow['testPer']>().toEqualTypeOf<number>();
-    expectTypeOf<ResultRow['sameAs']>().toEqualTypeOf<string | undefined>();
-  });
-  it('architectureSvg', () => {
-    expectTypeOf(architectureSvg).toEqualTypeOf<(a: ArchitectureDrawing) => string>();
-  });
-  it('escapeHtml', () => {
-    expectTypeOf(escapeHtml).toEqualTypeOf<(s: string) => string>();
-  });
-  it('lineChartSvg', () => {
-    // The series type is internal: pin the other parameters and the result.
-    expectTypeOf(lineChartSvg).parameter(0).toEqualTypeOf<string>();
-    expectTypeOf(lineChartSvg).parameter(2).toEqualTypeOf<
-      | {
-          width?: number | undefined;
-          height?: number | undefined;
-          yMin?: number | undefined;
-          yMax?: number | undefined;
-          title?: string | undefined;
-          xLabel?: string | undefined;
-          integerX?: boolean | undefined;
-        }
-      | undefined
-    >();
-    expectTypeOf(lineChartSvg).returns.toEqualTypeOf<string>();
-  });
-  it('renderReport', () => {
-    expectTypeOf(renderReport).toEqualTypeOf<(d: ReportData) => string>();
   });
   it('RunResults', () => {
     expectTypeOf<RunResults['results']>().toEqualTypeOf<ResultRow[]>();
@@ -493,89 +808,17 @@ describe('@stnas/trainer public API', () => {
   it('runDecode', () => {
     expectTypeOf(runDecode).toEqualTypeOf<(i: DecodeInputs) => Promise<DecodeResult>>();
   });
-  it('DemoInputs', () => {
-    expectTypeOf<DemoInputs['corpus']>().toEqualTypeOf<string>();
-    expectTypeOf<DemoInputs['out']>().toEqualTypeOf<string>();
-    expectTypeOf<DemoInputs['seed']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoInputs['quick']>().toEqualTypeOf<boolean>();
-    expectTypeOf<DemoInputs['progress']>().toEqualTypeOf<ProgressSink>();
-    expectTypeOf<DemoInputs['log']>().toEqualTypeOf<(line: string) => void>();
-    expectTypeOf<DemoInputs['decision']>().toEqualTypeOf<DecisionRule | undefined>();
-    expectTypeOf<DemoInputs['searchEpochs']>().toEqualTypeOf<number | undefined>();
-  });
-  it('DemoPlan', () => {
-    expectTypeOf<DemoPlan['batchSize']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['lr']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<DemoPlan['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<DemoPlan['warmupEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['warmupMinEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['searchEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['retrainEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<DemoPlan['retrainMinEpochs']>().toEqualTypeOf<number>();
-  });
-  it('DemoResult', () => {
-    expectTypeOf<DemoResult['model']>().toEqualTypeOf<string>();
-    expectTypeOf<DemoResult['table']>().toEqualTypeOf<string>();
-    expectTypeOf<DemoResult['report']>().toEqualTypeOf<string>();
-    expectTypeOf<DemoResult['architectureProbs']>().toEqualTypeOf<number[][]>();
-    expectTypeOf<DemoResult['warning']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<DemoResult['results']>().toEqualTypeOf<ResultRow[]>();
-  });
-  it('baselineOps', () => {
-    expectTypeOf(baselineOps).toEqualTypeOf<
-      (candidates: readonly string[]) => { small: string; large: string }
-    >();
-  });
-  it('demoPlan', () => {
-    expectTypeOf(demoPlan).toEqualTypeOf<(quick: boolean) => DemoPlan>();
-  });
-  it('formatResults', () => {
-    expectTypeOf(formatResults).toEqualTypeOf<(rows: readonly ResultRow[]) => string>();
-  });
-  it('runDemo', () => {
-    expectTypeOf(runDemo).toEqualTypeOf<(i: DemoInputs) => Promise<DemoResult>>();
-  });
   it('PipelineInputs', () => {
+    expectTypeOf<PipelineInputs>().toExtend<WarmupInputs>();
+    expectTypeOf<PipelineInputs>().toExtend<SearchInputs>();
     expectTypeOf<PipelineInputs['test']>().toEqualTypeOf<string>();
     expectTypeOf<PipelineInputs['retrainMinEpochs']>().toEqualTypeOf<number>();
     expectTypeOf<PipelineInputs['lrFloor']>().toEqualTypeOf<number>();
     expectTypeOf<PipelineInputs['beam']>().toEqualTypeOf<number>();
+    expectTypeOf<PipelineInputs['wordLm']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<PipelineInputs['epochs']>().toEqualTypeOf<
       { warmup?: number | undefined; search?: number | undefined; retrain?: number | undefined } | undefined
     >();
-    expectTypeOf<PipelineInputs['minEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['minLossImprove']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['config']>().toEqualTypeOf<StnasConfig>();
-    expectTypeOf<PipelineInputs['data']>().toEqualTypeOf<string>();
-    expectTypeOf<PipelineInputs['dev']>().toEqualTypeOf<string>();
-    expectTypeOf<PipelineInputs['lexicon']>().toEqualTypeOf<string>();
-    expectTypeOf<PipelineInputs['units']>().toEqualTypeOf<string>();
-    expectTypeOf<PipelineInputs['out']>().toEqualTypeOf<string>();
-    expectTypeOf<PipelineInputs['seed']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['batchSize']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['batchFrames']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['lr']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['maxEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['checkpointEvery']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['maxStepsThisRun']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['pipeline']>().toEqualTypeOf<FeaturePipeline | undefined>();
-    expectTypeOf<PipelineInputs['progress']>().toEqualTypeOf<ProgressSink>();
-    expectTypeOf<PipelineInputs['log']>().toEqualTypeOf<(line: string) => void>();
-    expectTypeOf<PipelineInputs['onBatch']>().toEqualTypeOf<
-      ((role: 'train' | 'heldOut' | 'dev', batch: Batch) => void) | undefined
-    >();
-    expectTypeOf<PipelineInputs['loss']>().toEqualTypeOf<LossKind | undefined>();
-    expectTypeOf<PipelineInputs['crfLambda']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['crfOrder']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<PipelineInputs['specAugment']>().toEqualTypeOf<SpecAugmentConfig | undefined>();
-    expectTypeOf<PipelineInputs['speedPerturb']>().toEqualTypeOf<number[] | undefined>();
-    expectTypeOf<PipelineInputs['estimator']>().toEqualTypeOf<EstimatorName>();
-    expectTypeOf<PipelineInputs['heldOutRatio']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['archLr']>().toEqualTypeOf<number>();
-    expectTypeOf<PipelineInputs['decision']>().toEqualTypeOf<DecisionRule | undefined>();
   });
   it('PipelineResult', () => {
     expectTypeOf<PipelineResult['modelDir']>().toEqualTypeOf<string>();
@@ -606,36 +849,11 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<ModelManifest['training']>().toEqualTypeOf<RunTrainingConfig | undefined>();
   });
   it('RetrainInputs', () => {
+    expectTypeOf<RetrainInputs>().toExtend<StageInputs>();
     expectTypeOf<RetrainInputs['architecture']>().toEqualTypeOf<StnasConfig>();
     expectTypeOf<RetrainInputs['name']>().toEqualTypeOf<string>();
     expectTypeOf<RetrainInputs['minEpochs']>().toEqualTypeOf<number>();
     expectTypeOf<RetrainInputs['lrFloor']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['config']>().toEqualTypeOf<StnasConfig>();
-    expectTypeOf<RetrainInputs['data']>().toEqualTypeOf<string>();
-    expectTypeOf<RetrainInputs['dev']>().toEqualTypeOf<string>();
-    expectTypeOf<RetrainInputs['lexicon']>().toEqualTypeOf<string>();
-    expectTypeOf<RetrainInputs['units']>().toEqualTypeOf<string>();
-    expectTypeOf<RetrainInputs['out']>().toEqualTypeOf<string>();
-    expectTypeOf<RetrainInputs['seed']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['batchSize']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['batchFrames']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['lr']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['maxEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['checkpointEvery']>().toEqualTypeOf<number>();
-    expectTypeOf<RetrainInputs['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['maxStepsThisRun']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['pipeline']>().toEqualTypeOf<FeaturePipeline | undefined>();
-    expectTypeOf<RetrainInputs['progress']>().toEqualTypeOf<ProgressSink>();
-    expectTypeOf<RetrainInputs['log']>().toEqualTypeOf<(line: string) => void>();
-    expectTypeOf<RetrainInputs['onBatch']>().toEqualTypeOf<
-      ((role: 'train' | 'heldOut' | 'dev', batch: Batch) => void) | undefined
-    >();
-    expectTypeOf<RetrainInputs['loss']>().toEqualTypeOf<LossKind | undefined>();
-    expectTypeOf<RetrainInputs['crfLambda']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['crfOrder']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<RetrainInputs['specAugment']>().toEqualTypeOf<SpecAugmentConfig | undefined>();
-    expectTypeOf<RetrainInputs['speedPerturb']>().toEqualTypeOf<number[] | undefined>();
   });
   it('configOps', () => {
     expectTypeOf(configOps).toEqualTypeOf<(config: StnasConfig) => string[]>();
@@ -663,36 +881,11 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<DerivedArchitecture['warning']>().toEqualTypeOf<string | undefined>();
   });
   it('SearchInputs', () => {
+    expectTypeOf<SearchInputs>().toExtend<StageInputs>();
     expectTypeOf<SearchInputs['estimator']>().toEqualTypeOf<EstimatorName>();
     expectTypeOf<SearchInputs['heldOutRatio']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['archLr']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['decision']>().toEqualTypeOf<DecisionRule | undefined>();
-    expectTypeOf<SearchInputs['config']>().toEqualTypeOf<StnasConfig>();
-    expectTypeOf<SearchInputs['data']>().toEqualTypeOf<string>();
-    expectTypeOf<SearchInputs['dev']>().toEqualTypeOf<string>();
-    expectTypeOf<SearchInputs['lexicon']>().toEqualTypeOf<string>();
-    expectTypeOf<SearchInputs['units']>().toEqualTypeOf<string>();
-    expectTypeOf<SearchInputs['out']>().toEqualTypeOf<string>();
-    expectTypeOf<SearchInputs['seed']>().toEqualTypeOf<number>();
-    expectTypeOf<SearchInputs['batchSize']>().toEqualTypeOf<number>();
-    expectTypeOf<SearchInputs['batchFrames']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['lr']>().toEqualTypeOf<number>();
-    expectTypeOf<SearchInputs['maxEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<SearchInputs['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['checkpointEvery']>().toEqualTypeOf<number>();
-    expectTypeOf<SearchInputs['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['maxStepsThisRun']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['pipeline']>().toEqualTypeOf<FeaturePipeline | undefined>();
-    expectTypeOf<SearchInputs['progress']>().toEqualTypeOf<ProgressSink>();
-    expectTypeOf<SearchInputs['log']>().toEqualTypeOf<(line: string) => void>();
-    expectTypeOf<SearchInputs['onBatch']>().toEqualTypeOf<
-      ((role: 'train' | 'heldOut' | 'dev', batch: Batch) => void) | undefined
-    >();
-    expectTypeOf<SearchInputs['loss']>().toEqualTypeOf<LossKind | undefined>();
-    expectTypeOf<SearchInputs['crfLambda']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['crfOrder']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<SearchInputs['specAugment']>().toEqualTypeOf<SpecAugmentConfig | undefined>();
-    expectTypeOf<SearchInputs['speedPerturb']>().toEqualTypeOf<number[] | undefined>();
   });
   it('runSearch', () => {
     expectTypeOf(runSearch).toEqualTypeOf<
@@ -714,6 +907,7 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<StageData['close']>().toEqualTypeOf<() => Promise<void>>();
   });
   it('StageInputs', () => {
+    expectTypeOf<StageInputs>().toExtend<TrainingOptions>();
     expectTypeOf<StageInputs['config']>().toEqualTypeOf<StnasConfig>();
     expectTypeOf<StageInputs['data']>().toEqualTypeOf<string>();
     expectTypeOf<StageInputs['dev']>().toEqualTypeOf<string>();
@@ -735,11 +929,6 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<StageInputs['onBatch']>().toEqualTypeOf<
       ((role: 'train' | 'heldOut' | 'dev', batch: Batch) => void) | undefined
     >();
-    expectTypeOf<StageInputs['loss']>().toEqualTypeOf<LossKind | undefined>();
-    expectTypeOf<StageInputs['crfLambda']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<StageInputs['crfOrder']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<StageInputs['specAugment']>().toEqualTypeOf<SpecAugmentConfig | undefined>();
-    expectTypeOf<StageInputs['speedPerturb']>().toEqualTypeOf<number[] | undefined>();
   });
   it('batchLoss', () => {
     expectTypeOf(batchLoss).toEqualTypeOf<
@@ -808,34 +997,9 @@ describe('@stnas/trainer public API', () => {
     >();
   });
   it('WarmupInputs', () => {
+    expectTypeOf<WarmupInputs>().toExtend<StageInputs>();
     expectTypeOf<WarmupInputs['minEpochs']>().toEqualTypeOf<number>();
     expectTypeOf<WarmupInputs['minLossImprove']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['config']>().toEqualTypeOf<StnasConfig>();
-    expectTypeOf<WarmupInputs['data']>().toEqualTypeOf<string>();
-    expectTypeOf<WarmupInputs['dev']>().toEqualTypeOf<string>();
-    expectTypeOf<WarmupInputs['lexicon']>().toEqualTypeOf<string>();
-    expectTypeOf<WarmupInputs['units']>().toEqualTypeOf<string>();
-    expectTypeOf<WarmupInputs['out']>().toEqualTypeOf<string>();
-    expectTypeOf<WarmupInputs['seed']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['batchSize']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['batchFrames']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['lr']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['maxEpochs']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['stepsPerEpoch']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['checkpointEvery']>().toEqualTypeOf<number>();
-    expectTypeOf<WarmupInputs['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['maxStepsThisRun']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['pipeline']>().toEqualTypeOf<FeaturePipeline | undefined>();
-    expectTypeOf<WarmupInputs['progress']>().toEqualTypeOf<ProgressSink>();
-    expectTypeOf<WarmupInputs['log']>().toEqualTypeOf<(line: string) => void>();
-    expectTypeOf<WarmupInputs['onBatch']>().toEqualTypeOf<
-      ((role: 'train' | 'heldOut' | 'dev', batch: Batch) => void) | undefined
-    >();
-    expectTypeOf<WarmupInputs['loss']>().toEqualTypeOf<LossKind | undefined>();
-    expectTypeOf<WarmupInputs['crfLambda']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['crfOrder']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WarmupInputs['specAugment']>().toEqualTypeOf<SpecAugmentConfig | undefined>();
-    expectTypeOf<WarmupInputs['speedPerturb']>().toEqualTypeOf<number[] | undefined>();
   });
   it('runWarmup', () => {
     expectTypeOf(runWarmup).toEqualTypeOf<(i: WarmupInputs) => Promise<LoopResult>>();
@@ -855,59 +1019,30 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<TuningPoint['wer']>().toEqualTypeOf<number>();
   });
   it('WordDecodeInputs', () => {
+    expectTypeOf<WordDecodeInputs>().toExtend<DecodeInputs>();
     expectTypeOf<WordDecodeInputs['wordLm']>().toEqualTypeOf<string>();
     expectTypeOf<WordDecodeInputs['wordLmWeight']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<WordDecodeInputs['wordBonus']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<WordDecodeInputs['wordBeam']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<WordDecodeInputs['tuneDev']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<WordDecodeInputs['tuningFile']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<WordDecodeInputs['model']>().toEqualTypeOf<string>();
-    expectTypeOf<WordDecodeInputs['data']>().toEqualTypeOf<string>();
-    expectTypeOf<WordDecodeInputs['lexicon']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<WordDecodeInputs['beam']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeInputs['lm']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<WordDecodeInputs['lmWeight']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeInputs['writeLogits']>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<WordDecodeInputs['batchSize']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WordDecodeInputs['batchFrames']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WordDecodeInputs['maxUtts']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<WordDecodeInputs['onLogProbs']>().toEqualTypeOf<
-      | ((
-          keys: readonly string[],
-          logProbs: { data: Float32Array<ArrayBufferLike>; shape: [number, number, number] },
-          lengths: ArrayLike<number>,
-        ) => void)
-      | undefined
-    >();
   });
   it('WordDecodeResult', () => {
+    expectTypeOf<WordDecodeResult>().toExtend<DecodeResult>();
     expectTypeOf<WordDecodeResult['wer']>().toEqualTypeOf<number>();
     expectTypeOf<WordDecodeResult['wordErrors']>().toEqualTypeOf<number>();
     expectTypeOf<WordDecodeResult['refWords']>().toEqualTypeOf<number>();
     expectTypeOf<WordDecodeResult['wordSearch']>().toEqualTypeOf<WordSearchSettings>();
     expectTypeOf<WordDecodeResult['tuning']>().toEqualTypeOf<WordLmTuning | undefined>();
-    expectTypeOf<WordDecodeResult['per']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['utterances']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['oov']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['errors']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['substitutions']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['deletions']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['insertions']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['refPhones']>().toEqualTypeOf<number>();
-    expectTypeOf<WordDecodeResult['perUtterance']>().toEqualTypeOf<
-      { key: string; errors: number; refPhones: number }[]
-    >();
   });
   it('WordLexicon', () => {
     expectTypeOf<WordLexicon>().toEqualTypeOf<Map<string, number[][]>>();
   });
   it('WordLmTuning', () => {
+    expectTypeOf<WordLmTuning>().toExtend<WordSearchSettings>();
     expectTypeOf<WordLmTuning['dev']>().toEqualTypeOf<string>();
     expectTypeOf<WordLmTuning['wer']>().toEqualTypeOf<number>();
     expectTypeOf<WordLmTuning['grid']>().toEqualTypeOf<TuningPoint[]>();
-    expectTypeOf<WordLmTuning['lmWeight']>().toEqualTypeOf<number>();
-    expectTypeOf<WordLmTuning['wordBonus']>().toEqualTypeOf<number>();
-    expectTypeOf<WordLmTuning['beam']>().toEqualTypeOf<number>();
   });
   it('WordSearchSettings', () => {
     expectTypeOf<WordSearchSettings['lmWeight']>().toEqualTypeOf<number>();
@@ -1004,6 +1139,45 @@ describe('@stnas/trainer public API', () => {
   });
   it('writeFileAtomic', () => {
     expectTypeOf(writeFileAtomic).toEqualTypeOf<(file: string, text: string) => void>();
+  });
+  it('checkBatchFits', () => {
+    expectTypeOf(checkBatchFits).toEqualTypeOf<
+      (o: {
+        stage: string;
+        config: StnasConfig;
+        params: number;
+        kind: 'weights' | 'arch';
+        batch: { utterances: number; frames: number; padded: number };
+        batchSize: number;
+        batchFrames: number | undefined;
+        backend?: string | undefined;
+      }) => void
+    >();
+  });
+  it('estimateStepHeap', () => {
+    expectTypeOf(estimateStepHeap).toEqualTypeOf<
+      (config: StnasConfig, params: number, frames: number, kind: 'weights' | 'arch') => number
+    >();
+  });
+  it('HEAP_COST', () => {
+    expectTypeOf(HEAP_COST).toExtend<{
+      readonly weights: { readonly base: number; readonly perFrame: number };
+      readonly arch: { readonly base: number; readonly perFrame: number };
+    }>();
+  });
+  it('largestBatch', () => {
+    expectTypeOf(largestBatch).toEqualTypeOf<
+      (batches: readonly (readonly number[])[]) => { utterances: number; frames: number; padded: number }
+    >();
+  });
+  it('networkSize', () => {
+    expectTypeOf(networkSize).toEqualTypeOf<(config: StnasConfig) => number>();
+  });
+  it('StepKind', () => {
+    expectTypeOf<StepKind>().toEqualTypeOf<'weights' | 'arch'>();
+  });
+  it('WASM_HEAP_LIMIT', () => {
+    expectTypeOf(WASM_HEAP_LIMIT).toEqualTypeOf<number>();
   });
   it('PlateauDecision', () => {
     expectTypeOf<PlateauDecision['state']>().toEqualTypeOf<PlateauState>();
@@ -1222,7 +1396,7 @@ describe('@stnas/trainer public API', () => {
     >();
   });
   it('LossKind', () => {
-    expectTypeOf<LossKind>().toEqualTypeOf<'ctc' | 'ctc-crf'>();
+    expectTypeOf<LossKind>().toEqualTypeOf<'ctc-crf' | 'ctc'>();
   });
   it('RunTrainingConfig', () => {
     expectTypeOf<RunTrainingConfig['loss']>().toEqualTypeOf<LossKind>();
