@@ -3,7 +3,8 @@
 // scripts/results-loss-augment.mjs). Each model is decoded greedily (PER) and with the lexicon and a
 // word 3-gram LM estimated from the training transcripts (`stnas lm`; `stnas decode --word-lm`,
 // LM weight and word bonus tuned on dev by WER), the way CAT decodes CTC-CRF (a word-level TLG, no
-// phone LM); `--variants ctc,ctc-crf,ctc-crf-o2` adds a 2-gram denominator. Writes the ctc-crf block inside the loss-augment section of docs/results.md (between
+// phone LM); `--variants ctc,ctc-crf,ctc-crf-o2` adds a 2-gram denominator, `--report-only`
+// rewrites the block from the rows in OUT. Writes the ctc-crf block inside the loss-augment section of docs/results.md (between
 // its own markers, atomically), with the load average around every run. Two trainings run at once.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -256,7 +257,10 @@ async function run(v, seed) {
   );
 }
 
-for (const seed of seeds) await Promise.all(variants.map((v) => run(v, seed)));
+// --report-only: rewrite the block from the rows already in OUT (e.g. merged from parallel runs)
+if (!args.includes('--report-only')) {
+  for (const seed of seeds) await Promise.all(variants.map((v) => run(v, seed)));
+}
 
 // ---- the docs/results.md block
 const pct = (x) => `${(x * 100).toFixed(2)}%`;
@@ -282,16 +286,17 @@ const perRun = [
   ),
 ].join('\n');
 const by = (v, k) => mine.filter((r) => r.variant === v).map((r) => r[k]);
+const shown = allVariants.filter((v) => mine.some((r) => r.variant === v.name));
 const summary = [
   `| model | runs | test PER, greedy (mean ± sd) | test WER, word LM (mean ± sd) |`,
   '| --- | --- | --- | --- |',
-  ...variants.map(
+  ...shown.map(
     (v) =>
       `| ${v.label} | ${by(v.name, 'per').length} | ${pct(mean(by(v.name, 'per')))} ± ${(sd(by(v.name, 'per')) * 100).toFixed(2)} | ${pct(mean(by(v.name, 'wer')))} ± ${(sd(by(v.name, 'wer')) * 100).toFixed(2)} |`,
   ),
 ].join('\n');
 const has = (v) => by(v, 'wer').length > 0;
-const versus = variants
+const versus = shown
   .filter((v) => v.name !== 'ctc' && has(v.name) && has('ctc'))
   .map((v) => {
     const dWer = (mean(by(v.name, 'wer')) - mean(by('ctc', 'wer'))) * 100;
