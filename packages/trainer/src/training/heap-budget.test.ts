@@ -22,7 +22,7 @@ const SUPERNET_PARAMS = 35_300_000;
 describe('heap budget of the 640-unit WSJ supernet on wasm', () => {
   it('covers the heaps measured on wasm (docs/benchmarks.md) from above, within 15%', () => {
     expect(networkSize(wsj)).toBe(3840);
-    // wasm heap after one step of B x T padded frames (bytes), measured with the fit-probe runs
+    // wasm heap after one step of B x T padded frames (bytes), measured with bench/step-heap.ts
     const measured: Array<[StepKind, number, number]> = [
       ['weights', 2000, 789905408],
       ['weights', 4000, 1420754944],
