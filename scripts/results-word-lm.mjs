@@ -5,11 +5,17 @@
 // Models come from --models, or are trained here exactly as scripts/results-loss-augment.mjs
 // trains them (the same retrain arguments), or are reused from OUT when a rerun finds them.
 // Writes its section of docs/results.md between markers, atomically, with the load around every run.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { load, machine, root, stnasJson as stnas, tsx } from './stnas-cli.mjs';
+import {
+  load,
+  lossTableRetrainArgs,
+  machine,
+  root,
+  stnasJson as stnas,
+  writeDemoConfig,
+} from './stnas-cli.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -18,7 +24,6 @@ const opt = (name) => {
 };
 const out = path.resolve(opt('--out') ?? path.join(os.tmpdir(), 'stnas-results-word-lm'));
 const corpus = path.join(root, 'packages', 'corpus', 'data');
-const node = process.execPath;
 
 const variants = [
   { name: 'ctc', extra: [], label: 'CTC, no augmentation' },
@@ -53,59 +58,12 @@ const lm = stnas(
 
 // The loss table's retrain: DEMO_CONFIG with the corpus's units, 4 x tdnn-C1D1Nln, 4 epochs of 50 batches.
 const cfgFile = path.join(out, 'config.json');
-if (!existsSync(cfgFile)) {
-  const demoConfig = JSON.parse(
-    execFileSync(
-      node,
-      [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
-      { cwd: path.join(root, 'packages', 'trainer'), encoding: 'utf8' },
-    ),
-  );
-  demoConfig.net_configs.num_classes = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
-    .split('\n')
-    .filter(Boolean).length;
-  writeFileSync(cfgFile, JSON.stringify(demoConfig, null, 2));
-}
+if (!existsSync(cfgFile)) writeDemoConfig(cfgFile);
 function train(v) {
   const dir = path.join(out, v.name);
   if (existsSync(path.join(dir, 'model.json'))) return dir;
-  // prettier-ignore
   return stnas(
-    [
-      'retrain',
-      '--config',
-      cfgFile,
-      '--data',
-      path.join(corpus, 'train'),
-      '--dev',
-      path.join(corpus, 'dev'),
-      '--lexicon',
-      path.join(corpus, 'lang', 'lexicon.txt'),
-      '--units',
-      path.join(corpus, 'lang', 'units.txt'),
-      '--out',
-      out,
-      '--name',
-      v.name,
-      '--arch',
-      Array(4).fill('tdnn-C1D1Nln').join(','),
-      '--batch-size',
-      '16',
-      '--lr',
-      '2e-3',
-      '--seed',
-      '0',
-      '--max-epochs',
-      '4',
-      '--min-epochs',
-      '3',
-      '--steps-per-epoch',
-      '50',
-      '--checkpoint-every',
-      '50',
-      ...v.extra,
-      '--json',
-    ],
+    [...lossTableRetrainArgs({ config: cfgFile, out, name: v.name }), ...v.extra, '--json'],
     `retrain ${v.name}`,
   ).model;
 }
@@ -172,7 +130,7 @@ const section = [
   'bonus are chosen by WER on the dev set from a grid of 0.25, 0.5, 1, 1.5, 2 by -1, 0, 1, 2 and reused for',
   "test_flite. The greedy PER is the same model's, for comparison (retrained here with the current code, so it can differ",
   "from the loss table's). WER counts words the lexicon lacks as errors. A CTC-CRF model is no self-normalised phone",
-  "recogniser, so its greedy PER is not a fair measure of it; the WER through the word LM is.",
+  'recogniser, so its greedy PER is not a fair measure of it; the WER through the word LM is.',
   '',
   '| model | test greedy PER | test WER (word 3-gram) | test_flite WER | LM weight | word bonus | dev WER | decode wall (tuning + test) | load avg before / after |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1,6 +1,7 @@
 // Helpers for the results scripts: run the `stnas` CLI from source (tsx, the @stnas/source
 // condition) and describe the machine and its load for the record.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,4 +32,62 @@ export function stnasJson(argv, what) {
     throw new Error(`${what} failed (exit ${r.status})`);
   }
   return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const corpus = path.join(root, 'packages', 'corpus', 'data');
+
+/** Writes search-space's DEMO_CONFIG with the bundled corpus's unit count to `file`, as stnas demo builds it. */
+export function writeDemoConfig(file) {
+  const config = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
+      { cwd: path.join(root, 'packages', 'trainer'), encoding: 'utf8' },
+    ),
+  );
+  config.net_configs.num_classes = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
+    .split('\n')
+    .filter(Boolean).length;
+  writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+/**
+ * `stnas retrain` arguments of docs/results.md's loss table (scripts/results-loss-augment.mjs): one
+ * fixed TDNN (4 x tdnn-C1D1Nln) on the bundled corpus, batch 16, lr 2e-3, seed 0, 4 epochs of 50 batches.
+ */
+export function lossTableRetrainArgs({ config, out, name }) {
+  // prettier-ignore
+  return [
+    'retrain',
+    '--config',
+    config,
+    '--data',
+    path.join(corpus, 'train'),
+    '--dev',
+    path.join(corpus, 'dev'),
+    '--lexicon',
+    path.join(corpus, 'lang', 'lexicon.txt'),
+    '--units',
+    path.join(corpus, 'lang', 'units.txt'),
+    '--out',
+    out,
+    '--name',
+    name,
+    '--arch',
+    Array(4).fill('tdnn-C1D1Nln').join(','),
+    '--batch-size',
+    '16',
+    '--lr',
+    '2e-3',
+    '--seed',
+    '0',
+    '--max-epochs',
+    '4',
+    '--min-epochs',
+    '3',
+    '--steps-per-epoch',
+    '50',
+    '--checkpoint-every',
+    '50',
+  ];
 }
