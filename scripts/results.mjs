@@ -187,7 +187,28 @@ const MODEL_DIRS = ['retrain', 'baseline-small', 'baseline-large', 'random'];
 function gather(seed) {
   const out = seedDir(seed);
   const archFile = path.join(out, 'search', 'architecture.json');
-  if (!existsSync(archFile)) return undefined;
+  const stepsFile = path.join(out, 'search', 'steps.jsonl');
+  let arch;
+  if (existsSync(archFile)) arch = readJson(archFile);
+  else {
+    // A search still running: its last logged p, and the argmax of each node.
+    const last = existsSync(stepsFile) ? readFileSync(stepsFile, 'utf8').trim().split('\n').at(-1) : '';
+    if (!last) return undefined;
+    let line;
+    try {
+      line = JSON.parse(last);
+    } catch {
+      return undefined;
+    }
+    const config = readJson(path.join(out, 'config.json'));
+    const cand = (n) => config.candidate[`${n}-0`] ?? config.candidate.base ?? config.candidate;
+    arch = {
+      running: true,
+      step: line.step,
+      probs: line.p,
+      ops: line.p.map((p, n) => cand(n)[p.indexOf(Math.max(...p))]),
+    };
+  }
   const meta = existsSync(metaFile(seed)) ? readJson(metaFile(seed)) : {};
   const resultsFile = path.join(out, 'results.json');
   const finished = existsSync(resultsFile) && meta.exit === 0;
@@ -217,7 +238,7 @@ function gather(seed) {
     warning: meta.warning,
     table: meta.table ?? '',
     demoSource: meta.demoSource ?? demoSource,
-    arch: readJson(archFile),
+    arch,
     rows,
     stages: Object.fromEntries(
       ['warmup', 'search', ...MODEL_DIRS].map((st) => [st, stageEpochs(path.join(out, st))]),
@@ -300,23 +321,33 @@ function demoSection(runs) {
   // ---- plain statements
   const largestP = (probs) => probs.map((p) => Math.max(...p));
   const statements = [];
-  const decided = runs.filter((r) => largestP(r.arch.probs).every((x) => x >= 0.6));
-  statements.push(
-    `The search decided (every node's largest p at least 0.6) in ${decided.length} of ${runs.length} seeds` +
-      (decided.length < runs.length
-        ? `; the others printed "warning: the search did not decide": ${runs
-            .filter((r) => !decided.includes(r))
-            .map(
-              (r) =>
-                `seed ${r.seed} with largest p ${largestP(r.arch.probs)
-                  .map((x, n) => `${x.toFixed(2)} (node ${n})`)
-                  .join(', ')}${r.warning ? '' : ' (but no warning line was found in its output)'}`,
-            )
-            .join(
-              '; ',
-            )}. An undecided node's op is close to a coin flip, so the searched architecture there says little about the method.`
-        : '.'),
-  );
+  const searched = runs.filter((r) => !r.arch.running);
+  const decided = searched.filter((r) => largestP(r.arch.probs).every((x) => x >= 0.6));
+  for (const r of runs.filter((x) => x.arch.running))
+    statements.push(
+      `Seed ${r.seed}: the search was still running (step ${r.arch.step}) when this was written; largest p then ${largestP(
+        r.arch.probs,
+      )
+        .map((x) => x.toFixed(2))
+        .join(', ')}.`,
+    );
+  if (searched.length > 0)
+    statements.push(
+      `The search decided (every node's largest p at least 0.6) in ${decided.length} of ${searched.length} finished searches` +
+        (decided.length < searched.length
+          ? `; the others printed "warning: the search did not decide": ${searched
+              .filter((r) => !decided.includes(r))
+              .map(
+                (r) =>
+                  `seed ${r.seed} with largest p ${largestP(r.arch.probs)
+                    .map((x, n) => `${x.toFixed(2)} (node ${n})`)
+                    .join(', ')}${r.warning ? '' : ' (but no warning line was found in its output)'}`,
+              )
+              .join(
+                '; ',
+              )}. An undecided node's op is close to a coin flip, so the searched architecture there says little about the method.`
+          : '.'),
+    );
   for (const r of runs.filter((x) => !done.includes(x)))
     statements.push(
       `Seed ${r.seed}: not finished when this was written (trained so far: ${MODEL_DIRS.filter((_, i) => rowOf(r, i)).join(', ') || 'none'}).`,
@@ -389,7 +420,7 @@ ${runs
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )} | ${st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)}${rowOf(r, 3) ? ` (\`${ops(rowOf(r, 3).architecture)}\`)` : ''} | ${(r.seconds / 60).toFixed(1)} min${r.finished ? '' : ' so far'} | ${r.loadBefore} / ${r.loadAfter} |`;
+      )} | ${r.arch.running ? `running (step ${r.arch.step})` : st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)}${rowOf(r, 3) ? ` (\`${ops(rowOf(r, 3).architecture)}\`)` : ''} | ${(r.seconds / 60).toFixed(1)} min${r.finished ? '' : ' so far'} | ${r.loadBefore} / ${r.loadAfter} |`;
   })
   .join('\n')}
 
