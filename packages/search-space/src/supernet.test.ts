@@ -34,6 +34,7 @@ group('WSJ config of the paper', () => {
 group('supernet forward', () => {
   const small: StnasConfig = {
     ...DEMO_CONFIG,
+    candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
     net_configs: {
       ...DEMO_CONFIG.net_configs,
       idim: 6,

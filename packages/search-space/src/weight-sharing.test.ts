@@ -14,6 +14,7 @@ const CANDS = ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'];
 
 const small = (sharing: 'independent' | 'entangled' = 'independent'): StnasConfig => ({
   ...DEMO_CONFIG,
+  candidate: { base: CANDS },
   net_configs: {
     ...DEMO_CONFIG.net_configs,
     idim: 6,
