@@ -45,7 +45,7 @@ const TRAIN_COMMON = `  --config FILE        supernet config in the reference's 
   --seed N             seed of initialisation, shuffling and sampling (default 0)
   --batch-size N       most utterances per batch (default: the reference's 128 warmup and
                        retrain, 64 search)
-  --batch-frames N     most padded frames per batch, utterances x the longest (default 10000,
+  --batch-frames N     most padded frames per batch, utterances x the longest (default 6000,
                        below what the 640-unit WSJ supernet fits in wasm's 4 GiB; 0: no limit)
   --lr X               weight learning rate (Adam, default 1e-3)
   --max-epochs N       hard cap on epochs

@@ -16,7 +16,7 @@ import type { TrainingOptions } from '../training/training-options';
  * below the largest batch the 640-unit WSJ supernet fits on wasm (4 GiB heap) in every stage; see
  * docs/benchmarks.md ("Memory on WSJ-size data").
  */
-export const DEFAULT_BATCH_FRAMES = 10000;
+export const DEFAULT_BATCH_FRAMES = 6000;
 
 /** Inputs every training stage shares (the CLI fills them from its options). */
 export interface StageInputs extends TrainingOptions {

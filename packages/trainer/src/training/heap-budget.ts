@@ -1,6 +1,8 @@
 // Whether a stage's largest batch fits the wasm heap, checked before the first step: a wasm
 // allocation past 4 GiB aborts the module, so a batch that cannot fit is refused up front with the
 // option to lower. Costs are measured (docs/benchmarks.md, "Largest batch on wasm").
+
+import { hasBlasKernels } from '@stnas/engine';
 import type { StnasConfig } from '@stnas/search-space';
 import * as tf from '@tensorflow/tfjs-core';
 import { UsageError } from '../errors';
@@ -10,18 +12,19 @@ export const WASM_HEAP_LIMIT = 4 * 2 ** 30;
 
 /**
  * The wasm heap of one training step as `base x parameter bytes + perFrame x network size x padded
- * frames` (network size: blocks x width, 3840 for the 640-unit WSJ supernet), fitted on that
- * supernet at 2000, 4000 and 11000 padded frames (upper envelopes): a weight step (one path forward and backward: warmup,
- * the search's weight step, retrain) and the search's architecture step (every candidate forward,
- * one path backward to the logits).
+ * frames` (network size: blocks x width, 3840 for the 640-unit WSJ supernet), fitted from above on
+ * that supernet (bench/step-heap.ts, docs/benchmarks.md) for a weight step (one path forward and
+ * backward: warmup, the search's weight step, retrain) and the search's architecture step (every
+ * candidate forward, one path backward to the logits), with @stnas/engine's BLAS kernels (`blas`)
+ * and with wasm's own kernels (`wasm`), which keep more in the heap.
  */
 export const HEAP_COST = {
-  weights: { base: 1.2, perFrame: 82.2 },
-  arch: { base: 2.0, perFrame: 86 },
+  blas: { weights: { base: 1.13, perFrame: 82.2 }, arch: { base: 1.73, perFrame: 84.3 } },
+  wasm: { weights: { base: 1.13, perFrame: 142.2 }, arch: { base: 5.47, perFrame: 82.3 } },
 } as const;
 
 /** The kind of step: one path (`weights`) or the architecture step (`arch`). */
-export type StepKind = keyof typeof HEAP_COST;
+export type StepKind = keyof (typeof HEAP_COST)['wasm'];
 
 /** Blocks x width summed over the config's block groups (3840 for wsj-stnas.json). */
 export function networkSize(config: StnasConfig): number {
@@ -36,8 +39,9 @@ export function estimateStepHeap(
   params: number,
   frames: number,
   kind: StepKind,
+  kernels: keyof typeof HEAP_COST = 'wasm',
 ): number {
-  const c = HEAP_COST[kind];
+  const c = HEAP_COST[kernels][kind];
   return c.base * params * 4 + c.perFrame * networkSize(config) * frames;
 }
 
@@ -68,9 +72,12 @@ export function checkBatchFits(o: {
   batchSize: number;
   batchFrames: number | undefined;
   backend?: string;
+  /** Whether @stnas/engine's BLAS kernels run the wasm backend's matmuls (default: asks the engine). */
+  blas?: boolean;
 }): void {
   if ((o.backend ?? tf.getBackend()) !== 'wasm') return;
-  const need = estimateStepHeap(o.config, o.params, o.batch.padded, o.kind);
+  const kernels = (o.blas ?? hasBlasKernels('wasm')) ? 'blas' : 'wasm';
+  const need = estimateStepHeap(o.config, o.params, o.batch.padded, o.kind, kernels);
   if (need <= WASM_HEAP_LIMIT * 0.9) return;
   const gib = (x: number) => (x / 2 ** 30).toFixed(1);
   const step = o.kind === 'arch' ? 'an architecture step' : 'a training step';
