@@ -12,12 +12,9 @@ import { ParamStore } from './params';
 import { reverseFrames } from './reverse-frames';
 import { buildSupernet } from './supernet';
 import { tdnnRelu } from './tdnn-kernel';
+import { rand } from './test-support';
 
 /** Deterministic pseudo-random numbers in [-1, 1) for test inputs. */
-function rand(n: number, seed: number): Float64Array {
-  const r = createRng(seed);
-  return Float64Array.from({ length: n }, () => 2 * r.next() - 1);
-}
 
 /** Independent float64 TDNN: direct loops over relu(conv1d(x, w, stride, dilation, pad C*D) + b). */
 function naiveTdnn(

@@ -1,11 +1,11 @@
 import { createEstimator, createRng } from '@stnas/st-estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, describe as group, it } from 'vitest';
-import type { StnasConfig } from './config';
-import { DEMO_CONFIG, WSJ_STNAS_CONFIG } from './configs';
+import { WSJ_STNAS_CONFIG } from './configs';
 import { deriveArchitecture } from './derive';
 import { countParams, describe } from './describe';
 import { buildModel, buildSupernet } from './supernet';
+import { tinyMfrNet } from './test-support';
 import { loadWeights, saveWeights } from './weights-io';
 
 const C2D1 = { ...WSJ_STNAS_CONFIG, candidate: ['tdnn-C2D1Nln'] };
@@ -32,20 +32,7 @@ group('WSJ config of the paper', () => {
 });
 
 group('supernet forward', () => {
-  const small: StnasConfig = {
-    ...DEMO_CONFIG,
-    candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
-    net_configs: {
-      ...DEMO_CONFIG.net_configs,
-      idim: 6,
-      odims: [8],
-      idim_sub: 8,
-      odim_sub: 8,
-      num_classes: 5,
-      // The paper's candidates, each with its own weights (the demo config shares them).
-      weight_sharing: 'independent',
-    },
-  };
+  const small = tinyMfrNet('independent');
 
   it('gives lengths through the stride-3 layer by the reference rule floor(len * T_out / T_in)', () => {
     const s = buildSupernet(small);

@@ -1,35 +1,16 @@
 import { createEstimator, createRng } from '@stnas/st-estimator';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import type { StnasConfig } from './config';
-import { DEMO_CONFIG } from './configs';
 import { deriveArchitecture } from './derive';
 import { countParams } from './describe';
 import { ParamStore } from './params';
 import { buildModel, buildSupernet } from './supernet';
+import { PAPER_CANDIDATES, rand, tinyMfrNet } from './test-support';
 import { createEntangledTdnns } from './weight-sharing';
 import { loadWeights, saveWeights } from './weights-io';
 
-const CANDS = ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'];
-
-const small = (sharing: 'independent' | 'entangled' = 'independent'): StnasConfig => ({
-  ...DEMO_CONFIG,
-  candidate: { base: CANDS },
-  net_configs: {
-    ...DEMO_CONFIG.net_configs,
-    idim: 6,
-    odims: [8],
-    idim_sub: 8,
-    odim_sub: 8,
-    num_classes: 5,
-    weight_sharing: sharing,
-  },
-});
-
-function rand(n: number, seed: number): Float64Array {
-  const r = createRng(seed);
-  return Float64Array.from({ length: n }, () => 2 * r.next() - 1);
-}
+const CANDS = PAPER_CANDIDATES;
+const small = tinyMfrNet;
 
 /**
  * Independent float64 reference of one entangled candidate: LayerNorm(relu(conv1d)) where the
