@@ -49,7 +49,7 @@ const reuseBaselines = flag('--reuse-baselines');
 const reuseWarmup = flag('--reuse-warmup');
 const parallel = flag('--parallel');
 const collectOnly = flag('--collect');
-if (parallel && reuseBaselines)
+if (parallel && reuseBaselines && !collectOnly)
   throw new Error('--reuse-baselines needs the seeds in turn: not with --parallel');
 const seeds = value('--seeds', '0,1,2')
   .split(',')
