@@ -131,7 +131,7 @@ describe('@stnas/features public API', () => {
     expectTypeOf<PrepareDataDirOptions['seed']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<PrepareDataDirOptions['shardUtterances']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<PrepareDataDirOptions['onProgress']>().toEqualTypeOf<
-      ((done: number, total: number) => void) | undefined
+      ((done: number, total: number, frames: number) => void) | undefined
     >();
     expectTypeOf<PrepareDataDirOptions['log']>().toEqualTypeOf<((line: string) => void) | undefined>();
   });

@@ -62,8 +62,11 @@ export interface PrepareDataDirOptions {
   seed?: number;
   /** Utterances per shard (a shard holds whole speakers); 100. */
   shardUtterances?: number;
-  /** Called after each utterance with the utterances done (finished shards included) and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after each utterance with the utterances done (finished shards included), the total, and
+   * the feature frames computed by this call.
+   */
+  onProgress?: (done: number, total: number, frames: number) => void;
   /** Log lines (resume, up to date). */
   log?: (line: string) => void;
 }
@@ -201,7 +204,7 @@ function spawnWorker(url: URL): Worker {
 async function runJobs(
   jobs: ShardJob[],
   n: number,
-  onUtterance: () => void,
+  onUtterance: (frames: number) => void,
   onShard: (r: ShardResult) => void,
 ): Promise<void> {
   if (n === 0) {
@@ -232,9 +235,9 @@ async function runJobs(
         const w = spawnWorker(workerUrl());
         workers.push(w);
         running++;
-        w.on('message', (m: { type: string; result?: ShardResult; message?: string }) => {
+        w.on('message', (m: { type: string; result?: ShardResult; message?: string; frames?: number }) => {
           if (failed) return;
-          if (m.type === 'utterance') onUtterance();
+          if (m.type === 'utterance') onUtterance(m.frames ?? 0);
           else if (m.type === 'done') {
             onShard(m.result!);
             feed(w);
@@ -341,12 +344,16 @@ export async function prepareDataDir(opts: PrepareDataDirOptions): Promise<Prepa
     if (!results[i]) jobs.push({ index: i, items: shards[i]!, dir: shardDir, fbank: fb, compress, seed });
   const total = items.length;
   const computedBefore = done;
-  opts.onProgress?.(done, total);
+  let framesDone = 0;
+  opts.onProgress?.(done, total, 0);
   const n = Math.min(Math.max(0, Math.floor(opts.workers ?? availableParallelism())), jobs.length);
   await runJobs(
     jobs,
     n,
-    () => opts.onProgress?.(++done, total),
+    (frames) => {
+      framesDone += frames;
+      opts.onProgress?.(++done, total, framesDone);
+    },
     (r) => {
       results[r.index] = r;
     },

@@ -53,8 +53,11 @@ function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Processes one shard, calling `onUtterance` after each utterance's features are computed. */
-export async function processShard(job: ShardJob, onUtterance: () => void = () => {}): Promise<ShardResult> {
+/** Processes one shard, calling `onUtterance` with each utterance's frame count once its features are computed. */
+export async function processShard(
+  job: ShardJob,
+  onUtterance: (frames: number) => void = () => {},
+): Promise<ShardResult> {
   const rate = job.fbank.sampleFrequency ?? 16000;
   const info = new Map<string, [number, number]>();
   async function* features() {
@@ -82,7 +85,7 @@ export async function processShard(job: ShardJob, onUtterance: () => void = () =
       if (m.rows === 0)
         throw new Error(`${it.where}: ${it.source}: ${samples.length} samples are too short for one frame`);
       info.set(it.utt, [m.rows, samples.length]);
-      onUtterance();
+      onUtterance(m.rows);
       yield { key: it.utt, value: m };
     }
   }

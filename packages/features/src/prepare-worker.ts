@@ -5,7 +5,7 @@ import { processShard, type ShardJob } from './prepare-shard';
 const port = parentPort;
 if (port) {
   port.on('message', (job: ShardJob) => {
-    processShard(job, () => port.postMessage({ type: 'utterance' })).then(
+    processShard(job, (frames) => port.postMessage({ type: 'utterance', frames })).then(
       (result) => port.postMessage({ type: 'done', result }),
       (e: Error) => port.postMessage({ type: 'error', message: e.message }),
     );

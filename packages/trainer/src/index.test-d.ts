@@ -1151,18 +1151,26 @@ describe('@stnas/trainer public API', () => {
         batchSize: number;
         batchFrames: number | undefined;
         backend?: string | undefined;
+        blas?: boolean | undefined;
       }) => void
     >();
   });
   it('estimateStepHeap', () => {
     expectTypeOf(estimateStepHeap).toEqualTypeOf<
-      (config: StnasConfig, params: number, frames: number, kind: 'weights' | 'arch') => number
+      (
+        config: StnasConfig,
+        params: number,
+        frames: number,
+        kind: 'weights' | 'arch',
+        kernels?: 'blas' | 'wasm',
+      ) => number
     >();
   });
   it('HEAP_COST', () => {
+    type Cost = { readonly base: number; readonly perFrame: number };
     expectTypeOf(HEAP_COST).toExtend<{
-      readonly weights: { readonly base: number; readonly perFrame: number };
-      readonly arch: { readonly base: number; readonly perFrame: number };
+      readonly blas: { readonly weights: Cost; readonly arch: Cost };
+      readonly wasm: { readonly weights: Cost; readonly arch: Cost };
     }>();
   });
   it('largestBatch', () => {

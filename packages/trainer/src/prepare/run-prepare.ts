@@ -88,9 +88,9 @@ export async function runPrepare(i: PrepareInputs): Promise<PrepareResult> {
       workers: i.workers,
       seed: i.seed,
       log,
-      onProgress(done, total) {
+      onProgress(done, total, frames) {
         bar ??= createProgress('prepare', total, sink);
-        bar.update({ done, frames: 0 });
+        bar.update({ done, frames });
       },
     });
     bar?.finish();
