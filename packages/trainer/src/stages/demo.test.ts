@@ -24,7 +24,14 @@ describe('stnas demo --quick', () => {
     const code = await main(['--backend', 'wasm', 'demo', '--quick', '--out', out, '--json'], c.io);
     expect(code, c.err.join('\n')).toBe(0);
     const last = JSON.parse(c.out.at(-1)!) as {
-      results: { name: string; architecture: string; params: number; testPer: number; sameAs?: string }[];
+      results: {
+        name: string;
+        architecture: string;
+        params: number;
+        testPer: number;
+        testWer: number;
+        sameAs?: string;
+      }[];
       model: string;
       architectureProbs: number[][];
     };
@@ -41,11 +48,14 @@ describe('stnas demo --quick', () => {
       const earlier = last.results.slice(0, k).find((e) => e.architecture === r.architecture && !e.sameAs);
       // A row repeating an earlier architecture is that model, not trained twice.
       expect(r.sameAs).toBe(earlier?.name);
-      if (earlier) expect(r.testPer).toBe(earlier.testPer);
+      if (earlier) expect([r.testPer, r.testWer]).toEqual([earlier.testPer, earlier.testWer]);
       expect(Object.keys(r).sort()).toEqual(
-        ['architecture', 'name', 'params', 'testPer', ...(earlier ? ['sameAs'] : [])].sort(),
+        ['architecture', 'name', 'params', 'testPer', 'testWer', ...(earlier ? ['sameAs'] : [])].sort(),
       );
       expect(r.testPer).toBeGreaterThanOrEqual(0);
+      // The word 3-gram search's WER, a rate over the reference words.
+      expect(r.testWer).toBeGreaterThanOrEqual(0);
+      expect(r.testWer).toBeLessThanOrEqual(1.5);
       expect(r.architecture.split(' ')).toHaveLength(4);
       expect(existsSync(path.join(out, ['retrain', 'baseline-small', 'baseline-large', 'random'][k]!))).toBe(
         !earlier,
@@ -83,6 +93,8 @@ describe('stnas demo --quick', () => {
       'retrain/weights.ckpt',
       'baseline-small/model.json',
       'results.json',
+      'words.3g.arpa',
+      'word-lm-tuning.json',
     ]) {
       expect(existsSync(path.join(out, f)), f).toBe(true);
     }

@@ -6,13 +6,14 @@ import { type RunResults, writeReport } from '../report/run-report';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
 import { randomArchitecture } from '../search-health/random-architecture';
 import { writeFileAtomic } from '../training/checkpoint';
-import { runDecode } from './decode';
+import { buildWordLm } from './build-word-lm';
 import { type DemoModel, duplicateOf, sameAsLabel } from './demo-rows';
 import { pinConfig } from './pipeline';
 import { configWithOps, runRetrain } from './retrain';
 import { runSearch } from './search';
 import type { StageInputs } from './stage-common';
 import { runWarmup } from './warmup';
+import { runWordDecode, type WordSearchSettings } from './word-decode';
 
 /** Options of `stnas demo`. */
 export interface DemoInputs {
@@ -125,12 +126,13 @@ export function baselineOps(candidates: readonly string[]): { small: string; lar
 
 /** Formats result rows as the table `stnas demo` prints. */
 export function formatResults(rows: readonly ResultRow[]): string {
-  const head = ['model', 'architecture', 'params', 'test PER'];
+  const head = ['model', 'architecture', 'params', 'test PER', 'test WER (word 3-gram)'];
   const cells = rows.map((r) => [
     r.name,
     r.architecture,
     r.params.toLocaleString('en-US'),
     r.sameAs ? sameAsLabel(r.sameAs, rows[0]?.name) : `${(r.testPer * 100).toFixed(2)}%`,
+    r.sameAs || r.testWer === undefined ? '' : `${(r.testWer * 100).toFixed(2)}%`,
   ]);
   const w = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]!.length)));
   const line = (r: string[]) => r.map((x, c) => (c >= 2 ? x.padStart(w[c]!) : x.padEnd(w[c]!))).join('  ');
@@ -197,6 +199,11 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   const repeats = duplicateOf(models);
   const results: ResultRow[] = [];
   let modelDir = '';
+  // A word 3-gram from the training transcripts; its LM weight and word bonus are tuned on the dev
+  // set with the first (searched) model and reused for the others (OUT/word-lm-tuning.json).
+  const wordLm = path.join(i.out, 'words.3g.arpa');
+  await buildWordLm({ text: path.join(i.corpus, 'train', 'text'), order: 3, out: wordLm });
+  let wordSearch: WordSearchSettings | undefined;
   for (const [k, m] of models.entries()) {
     const earlier = results[repeats[k]!];
     if (earlier) {
@@ -213,19 +220,29 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
       minEpochs: plan.retrainMinEpochs,
       lrFloor: 1e-5,
     });
-    const test = await runDecode({
+    const test = await runWordDecode({
       model: r.modelDir,
       data: path.join(i.corpus, 'test'),
       beam: 0,
       lmWeight: 0,
       maxUtts: plan.maxUtts,
+      wordLm,
+      wordBeam: 16,
+      wordLmWeight: wordSearch?.lmWeight,
+      wordBonus: wordSearch?.wordBonus,
+      tuneDev: wordSearch ? undefined : path.join(i.corpus, 'dev'),
+      tuningFile: path.join(i.out, 'word-lm-tuning.json'),
     });
-    i.log(`${m.name}: test PER ${(test.per * 100).toFixed(2)}% on ${test.utterances} utterances`);
+    wordSearch ??= test.wordSearch;
+    i.log(
+      `${m.name}: test PER ${(test.per * 100).toFixed(2)}% (greedy), WER ${(test.wer * 100).toFixed(2)}% (word 3-gram) on ${test.utterances} utterances`,
+    );
     results.push({
       name: m.name,
       architecture: r.manifest.architecture,
       params: r.manifest.params,
       testPer: test.per,
+      testWer: test.wer,
     });
     if (!modelDir) modelDir = path.resolve(r.modelDir);
   }
