@@ -5,6 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { corpus } from '../test-support';
 import { PlanError, parsePlan, readPlan } from './plan';
 
+/** The paper's four TDNN candidates in every node of a 4-block MFRNet (independent of DEMO_CONFIG). */
+const SPACE = {
+  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
+  net: 'MFRNet',
+  net_configs: {
+    block_list: [4],
+    pos_subsample: 2,
+    idim_sub: 128,
+    odim_sub: 128,
+    dropout_sub: 0.1,
+    idim: 120,
+    odims: [128],
+    num_classes: 41,
+    dropout: 0.1,
+  },
+};
 const minimal = { baselines: [{ name: 'small', ops: 'tdnn-C1D1Nln' }] };
 const parse = (plan: unknown, file = '/plans/p.json') => parsePlan(JSON.stringify(plan), file);
 
@@ -70,7 +86,7 @@ describe('parsePlan', () => {
       'baselines[0].ops must be one op name or a list of 4 (one per block), got ["tdnn-C1D1Nln"]',
     ],
     [
-      { baselines: [{ name: 'b', ops: 'tdnn-C9D1Nln' }] },
+      { config: SPACE, baselines: [{ name: 'b', ops: 'tdnn-C9D1Nln' }] },
       'baselines[0].ops[0] must be one of block 0\'s candidates (tdnn-C1D1Nln, tdnn-C1D2Nln, tdnn-C2D1Nln, tdnn-C2D2Nln), got "tdnn-C9D1Nln"',
     ],
     [
