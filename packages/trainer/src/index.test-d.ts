@@ -513,6 +513,8 @@ describe('@stnas/trainer public API', () => {
       beam: number;
       lm?: string | undefined;
       lmWeight: number;
+      wordLm?: string | undefined;
+      wordLmWeight?: number | undefined;
     }>();
     expectTypeOf<ExperimentPlan['bootstrap']>().toEqualTypeOf<{ samples: number; seed: number }>();
     expectTypeOf<ExperimentPlan['threadsPerJob']>().toEqualTypeOf<number>();
