@@ -10,9 +10,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { machine as describeMachine, load, root, tsx, writeDemoConfig } from './stnas-cli.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
@@ -25,13 +24,11 @@ const seeds = opt('--seeds', quick ? '0' : '0,1,2')
 const corpus = path.join(root, 'packages', 'corpus', 'data');
 const cli = path.join(root, 'packages', 'trainer', 'src', 'cli.ts');
 const node = process.execPath;
-const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
 const plan = quick
   ? { epochs: 1, minEpochs: 1, steps: 2, maxUtts: 32 }
   : { epochs: 4, minEpochs: 3, steps: 50, maxUtts: undefined };
 const arch = Array(4).fill('tdnn-C1D1Nln');
-const load = () => os.loadavg()[0].toFixed(2);
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+const machine = describeMachine();
 
 function stnas(argv, what) {
   return new Promise((resolve, reject) => {
@@ -55,25 +52,8 @@ function stnas(argv, what) {
 const lastJson = (s) => JSON.parse(s.trim().split('\n').pop());
 
 mkdirSync(out, { recursive: true });
-const units = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
-  .split('\n')
-  .filter(Boolean).length;
 const cfgFile = path.join(out, 'config.json');
-const { stdout: cfgText } = await new Promise((resolve, reject) => {
-  const p = spawn(
-    node,
-    [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
-    { cwd: path.join(root, 'packages', 'trainer'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let stdout = '';
-  p.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  p.on('close', (code) => (code === 0 ? resolve({ stdout }) : reject(new Error('DEMO_CONFIG'))));
-});
-const demoConfig = JSON.parse(cfgText);
-demoConfig.net_configs.num_classes = units;
-writeFileSync(cfgFile, JSON.stringify(demoConfig, null, 2));
+writeDemoConfig(cfgFile);
 
 // How much of the text the denominator's phone LM explains, and how many held-out references it
 // forbids: perplexity per phone (</s> counted) of train, dev and test under the LMs the variants use.
