@@ -4,23 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../test-support';
 import { PlanError, parsePlan, readPlan } from './plan';
+import { SPACE } from './test-space';
 
-/** The paper's four TDNN candidates in every node of a 4-block MFRNet (independent of DEMO_CONFIG). */
-const SPACE = {
-  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
-  net: 'MFRNet',
-  net_configs: {
-    block_list: [4],
-    pos_subsample: 2,
-    idim_sub: 128,
-    odim_sub: 128,
-    dropout_sub: 0.1,
-    idim: 120,
-    odims: [128],
-    num_classes: 41,
-    dropout: 0.1,
-  },
-};
 const minimal = { baselines: [{ name: 'small', ops: 'tdnn-C1D1Nln' }] };
 const parse = (plan: unknown, file = '/plans/p.json') => parsePlan(JSON.stringify(plan), file);
 

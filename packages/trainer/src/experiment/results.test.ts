@@ -11,23 +11,8 @@ import { jobIds } from './job-graph';
 import { jobDir, writeJobResult } from './job-store';
 import { parsePlan } from './plan';
 import { collectResults, formatExperimentResults } from './results';
+import { SPACE } from './test-space';
 
-/** The paper's four TDNN candidates in every node of a 4-block MFRNet (independent of DEMO_CONFIG). */
-const SPACE = {
-  candidate: { base: ['tdnn-C1D1Nln', 'tdnn-C1D2Nln', 'tdnn-C2D1Nln', 'tdnn-C2D2Nln'] },
-  net: 'MFRNet',
-  net_configs: {
-    block_list: [4],
-    pos_subsample: 2,
-    idim_sub: 128,
-    odim_sub: 128,
-    dropout_sub: 0.1,
-    idim: 120,
-    odims: [128],
-    num_classes: 41,
-    dropout: 0.1,
-  },
-};
 const C11 = 'tdnn-C1D1Nln';
 const C22 = 'tdnn-C2D2Nln';
 const plan = parsePlan(
