@@ -10,7 +10,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { machine as describeMachine, load, root, tsx, writeDemoConfig } from './stnas-cli.mjs';
+import {
+  machine as describeMachine,
+  load,
+  lossTableRetrainArgs,
+  root,
+  tsx,
+  writeDemoConfig,
+} from './stnas-cli.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -27,7 +34,6 @@ const node = process.execPath;
 const plan = quick
   ? { epochs: 1, minEpochs: 1, steps: 2, maxUtts: 32 }
   : { epochs: 4, minEpochs: 3, steps: 50, maxUtts: undefined };
-const arch = Array(4).fill('tdnn-C1D1Nln');
 const machine = describeMachine();
 
 function stnas(argv, what) {
@@ -139,47 +145,16 @@ async function run(v, seed) {
   const t0 = performance.now();
   const model = path.join(out, name);
   if (!existsSync(path.join(model, 'model.json'))) {
-    await stnas(
-      [
-        '--backend',
-        'auto',
-        'retrain',
-        '--config',
-        cfgFile,
-        '--data',
-        path.join(corpus, 'train'),
-        '--dev',
-        path.join(corpus, 'dev'),
-        '--lexicon',
-        path.join(corpus, 'lang', 'lexicon.txt'),
-        '--units',
-        path.join(corpus, 'lang', 'units.txt'),
-        '--out',
-        out,
-        '--name',
-        name,
-        '--arch',
-        arch.join(','),
-        '--batch-size',
-        '16',
-        '--lr',
-        '2e-3',
-        '--seed',
-        String(seed),
-        '--max-epochs',
-        String(plan.epochs),
-        '--min-epochs',
-        String(plan.minEpochs),
-        '--steps-per-epoch',
-        String(plan.steps),
-        '--checkpoint-every',
-        '50',
-        ...maxUtts,
-        ...v.extra,
-        '--json',
-      ],
-      `retrain ${name}`,
-    );
+    // the loss table's retrain (scripts/stnas-cli.mjs) with this run's seed and plan
+    const retrain = lossTableRetrainArgs({ config: cfgFile, out, name });
+    const set = (flag, value) => {
+      retrain[retrain.indexOf(flag) + 1] = value;
+    };
+    set('--seed', String(seed));
+    set('--max-epochs', String(plan.epochs));
+    set('--min-epochs', String(plan.minEpochs));
+    set('--steps-per-epoch', String(plan.steps));
+    await stnas(['--backend', 'auto', ...retrain, ...maxUtts, ...v.extra, '--json'], `retrain ${name}`);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const decode = async (extra, what) =>
