@@ -160,10 +160,11 @@ function trainLabels(d: StageData): Int32Array[] {
  * Resolves a stage's loss and augmentation options, pins them in `<dir>/run-config.json`, builds the
  * objective (the CTC-CRF denominator from the training labels) and a dev evaluation whose result
  * the training loop records per epoch (with CTC-CRF, how many dev references the phone LM forbids).
+ * `_stage` names the stage; the per-epoch log line (stage-runner.ts) carries the dev details now.
  */
 export async function setupStage(
   i: StageInputs,
-  stage: string,
+  _stage: string,
   dir: string,
   d: StageData,
 ): Promise<{
