@@ -19,7 +19,12 @@ Input: the dumps of export-features.mjs (features exactly as the trainer feeds t
   taps, D2 candidates dilate the taps they use (Single-Path NAS superkernels, Once-for-All elastic
   kernels); this is stnas's `weight_sharing: "entangled"`.
 --candidates C1D1 (or any comma list) restricts the node, e.g. to one candidate.
-Prints one JSON line per epoch: {"epoch", "dev_loss", "train_loss", "seconds"}.
+With --search-epochs N, an ST search follows (thu-spmi/ST-NAS NASTop.py archsearch, as stnas's
+search stage): every step an architecture step on a held-out batch (all candidates forward, the
+sampled one's output, straight-through gradient to the logits; Adam at --arch-lr) and a weight step
+on a training batch through a path sampled from p.
+Prints one JSON line per epoch: {"stage", "epoch", "dev_loss", "train_loss", "seconds"} and, in the
+search, p of every node and the dev loss of the argmax architecture.
 """
 import argparse
 import json
@@ -45,6 +50,9 @@ ap.add_argument('--blocks', type=int, default=4)
 ap.add_argument('--dropout', type=float, default=0.1)
 ap.add_argument('--seed', type=int, default=0)
 ap.add_argument('--threads', type=int, default=1)
+ap.add_argument('--search-epochs', type=int, default=0, help='ST search epochs after the warmup')
+ap.add_argument('--arch-lr', type=float, default=5e-3)
+ap.add_argument('--held-out', type=float, default=0.1, help='share of train held out for the arch step')
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
@@ -117,6 +125,36 @@ class SharedNode(nn.Module):
         return mask(F.dropout(self.ln(y), args.dropout, self.training), lens), lens
 
 
+class Choice:
+    """How nodes pick candidates: 'warmup' (uniform), 'train' (sample from p), 'argmax', or 'search'
+    (sample k from p; out = sum_i (1[i=k] + p_i - sg(p_i)) o_i with o_i detached for i != k)."""
+    mode = 'warmup'
+
+
+def run_node(node, x, lens):
+    k_all = len(CANDS)
+    if Choice.mode == 'warmup':
+        return node(x, lens, random.randrange(k_all))
+    p = F.softmax(node.alpha, 0)
+    if Choice.mode == 'argmax':
+        return node(x, lens, int(p.argmax()))
+    k = int(torch.multinomial(p.detach(), 1))
+    if Choice.mode == 'train':
+        return node(x, lens, k)
+    outs = []
+    for i in range(k_all):
+        if i == k:
+            y, out_lens = node(x, lens, i)
+        else:
+            with torch.no_grad():
+                y, _ = node(x, lens, i)
+        outs.append(y)
+    hard = torch.zeros_like(p)
+    hard[k] = 1.0
+    w = hard + p - p.detach()
+    return sum(w[i] * outs[i] for i in range(k_all)), out_lens
+
+
 class IndependentNode(nn.Module):
     def __init__(self, i, o):
         super().__init__()
@@ -135,12 +173,14 @@ class Net(nn.Module):
         self.sub = Tdnn(u, u, 1, 1, s=3)
         self.pos = args.blocks // 2
         self.out = nn.Linear(u, classes)
+        for n in self.nodes:
+            n.alpha = nn.Parameter(torch.zeros(len(CANDS)))
 
     def forward(self, x, lens):
         for b, n in enumerate(self.nodes):
             if b == self.pos:
                 x, lens = self.sub(x, lens)
-            x, lens = n(x, lens, random.randrange(len(CANDS)))
+            x, lens = run_node(n, x, lens)
         return mask(self.out(x), lens), lens
 
 
@@ -155,24 +195,65 @@ def loss_of(net, batch):
 meta, train = load('train')
 _, dev = load('dev')
 net = Net(meta['dim'], meta['numClasses'])
-opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-train_b = batches(train, args.batch)
+alphas = [n.alpha for n in net.nodes]
+weights = [p for name, p in net.named_parameters() if not name.endswith('alpha')]
+opt = torch.optim.Adam(weights, lr=args.lr)
+arch_opt = torch.optim.Adam(alphas, lr=args.arch_lr)
 dev_b = batches(dev, args.batch)
-for epoch in range(1, args.epochs + 1):
-    t0 = time.time()
-    net.train()
-    order = list(range(len(train_b)))
-    random.shuffle(order)
-    tot = 0.0
-    for i in order:
-        opt.zero_grad()
-        loss = loss_of(net, train_b[i])
-        loss.backward()
-        opt.step()
-        tot += float(loss)
+
+
+def dev_loss(mode):
+    Choice.mode = mode
     net.eval()
     with torch.no_grad():
-        dev_sum = sum(float(loss_of(net, b)) * b[0].shape[0] for b in dev_b)
-    dev_loss = dev_sum / sum(b[0].shape[0] for b in dev_b)
-    print(json.dumps({'epoch': epoch, 'dev_loss': round(dev_loss, 2), 'train_loss': round(tot / len(order), 2),
-                      'seconds': round(time.time() - t0, 1)}), flush=True)
+        total = sum(float(loss_of(net, b)) * b[0].shape[0] for b in dev_b)
+    net.train()
+    return total / sum(b[0].shape[0] for b in dev_b)
+
+
+def probs():
+    return [[round(float(v), 3) for v in F.softmax(a.detach(), 0)] for a in alphas]
+
+
+def weight_step(batch, mode):
+    Choice.mode = mode
+    opt.zero_grad()
+    loss = loss_of(net, batch)
+    loss.backward()
+    opt.step()
+    return float(loss)
+
+
+train_b = batches(train, args.batch)
+for epoch in range(1, args.epochs + 1):
+    t0 = time.time()
+    order = list(range(len(train_b)))
+    random.shuffle(order)
+    tot = sum(weight_step(train_b[i], 'warmup') for i in order)
+    print(json.dumps({'stage': 'warmup', 'epoch': epoch, 'dev_loss': round(dev_loss('warmup'), 2),
+                      'train_loss': round(tot / len(order), 2), 'seconds': round(time.time() - t0, 1)}), flush=True)
+
+if args.search_epochs:
+    # stnas heldOutSplit: a seeded share of the utterances, sorted by key, for the arch step.
+    keys = sorted(train, key=lambda u: u[0])
+    rs = random.Random(0)
+    held_idx = set(rs.sample(range(len(keys)), round(len(keys) * args.held_out)))
+    search_b = batches([u for i, u in enumerate(keys) if i not in held_idx], args.batch)
+    held_b = batches([u for i, u in enumerate(keys) if i in held_idx], args.batch)
+    for epoch in range(1, args.search_epochs + 1):
+        t0 = time.time()
+        order = list(range(len(search_b)))
+        random.shuffle(order)
+        tot = 0.0
+        for i in order:
+            Choice.mode = 'search'
+            arch_opt.zero_grad()
+            opt.zero_grad()
+            loss_of(net, random.choice(held_b)).backward()
+            arch_opt.step()
+            tot += weight_step(search_b[i], 'train')
+        p = probs()
+        print(json.dumps({'stage': 'search', 'epoch': epoch, 'dev_loss_argmax': round(dev_loss('argmax'), 2),
+                          'train_loss': round(tot / len(order), 2), 'max_p': [max(q) for q in p],
+                          'argmax': [q.index(max(q)) for q in p], 'p': p,
+                          'seconds': round(time.time() - t0, 1)}), flush=True)
