@@ -224,9 +224,11 @@ describe('stnas demo --quick', () => {
         // One loss chart (train and dev) per trained stage: warmup, search and each model trained.
         const stages = readdirSync(out).filter((d) => existsSync(path.join(out, d, 'history.json'))).length;
         expect(stages).toBeGreaterThanOrEqual(5);
+        // One p line per candidate of each of the 4 searched nodes.
+        const candidates = (DEMO_CONFIG.candidate as { base: string[] }).base.length;
         expect(seen).toEqual({
           ops: 4,
-          probLines: 16,
+          probLines: 4 * candidates,
           lossCharts: stages,
           loss: 2 * stages,
           entropyLines: 4,
