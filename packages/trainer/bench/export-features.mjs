@@ -6,7 +6,7 @@
 // Usage: node packages/trainer/bench/export-features.mjs DATA_DIR LANG_DIR OUT_PREFIX
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_PIPELINE, loadDataSet, readLexicon, readUnits } from '@stnas/trainer';
+import { DEFAULT_PIPELINE, openStageSet, readLexicon, readUnits } from '@stnas/trainer';
 
 const [dir, lang, out] = process.argv.slice(2);
 if (!dir || !lang || !out) {
@@ -15,17 +15,26 @@ if (!dir || !lang || !out) {
 }
 const lexicon = readLexicon(path.join(lang, 'lexicon.txt'));
 const units = readUnits(path.join(lang, 'units.txt'));
-const set = await loadDataSet(dir, { lexicon, units, pipeline: DEFAULT_PIPELINE });
-let offset = 0;
-const utts = set.utts.map((u) => {
-  const row = { key: u.key, frames: u.frames, offset, labels: Array.from(u.labels) };
-  offset += u.feats.length;
-  return row;
+// The stages' own reader (data-wsj's SpeechDataset), one utterance per batch in length order.
+const set = await openStageSet(dir, {
+  lexicon,
+  units,
+  pipeline: DEFAULT_PIPELINE,
+  batching: { batchSize: 1, shuffle: false },
 });
+const utts = [];
+const chunks = [];
+let offset = 0;
+for await (const b of set.batches()) {
+  const [, frames, dim] = b.shape;
+  const feats = b.x.slice(0, frames * dim);
+  utts.push({ key: b.keys[0], frames, offset, labels: Array.from(b.labels[0]) });
+  chunks.push(feats);
+  offset += feats.length;
+}
+await set.close();
 const all = new Float32Array(offset);
-for (const [i, u] of set.utts.entries()) all.set(u.feats, utts[i].offset);
+for (const [i, f] of chunks.entries()) all.set(f, utts[i].offset);
 writeFileSync(`${out}.f32`, Buffer.from(all.buffer));
 writeFileSync(`${out}.json`, JSON.stringify({ dim: set.dim, numClasses: units.names.length, utts }));
-console.log(
-  `${set.utts.length} utterances, ${set.dim} dims, ${units.names.length} units -> ${out}.{f32,json}`,
-);
+console.log(`${utts.length} utterances, ${set.dim} dims, ${units.names.length} units -> ${out}.{f32,json}`);
