@@ -146,15 +146,17 @@ async function run(v, seed) {
   const model = path.join(out, name);
   if (!existsSync(path.join(model, 'model.json'))) {
     // the loss table's retrain (scripts/stnas-cli.mjs) with this run's seed and plan
-    const retrain = lossTableRetrainArgs({ config: cfgFile, out, name });
-    const set = (flag, value) => {
-      retrain[retrain.indexOf(flag) + 1] = value;
-    };
-    set('--seed', String(seed));
-    set('--max-epochs', String(plan.epochs));
-    set('--min-epochs', String(plan.minEpochs));
-    set('--steps-per-epoch', String(plan.steps));
-    await stnas(['--backend', 'auto', ...retrain, ...maxUtts, ...v.extra, '--json'], `retrain ${name}`);
+    const retrain = lossTableRetrainArgs({
+      config: cfgFile,
+      out,
+      name,
+      seed,
+      epochs: plan.epochs,
+      minEpochs: plan.minEpochs,
+      steps: plan.steps,
+      maxUtts: plan.maxUtts,
+    });
+    await stnas(['--backend', 'auto', ...retrain, ...v.extra, '--json'], `retrain ${name}`);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
   const decode = async (extra, what) =>

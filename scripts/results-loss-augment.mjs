@@ -4,13 +4,20 @@
 // synthesiser). Writes its section of docs/results.md (between markers, atomically), with the machine,
 // date and the load average around every run. The speed-perturbed corpus is read from
 // /tmp/stnas-corpus-sp (regenerated with the corpus generator when missing). Run on an idle machine.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  lastJsonLine,
+  load,
+  lossTableRetrainArgs,
+  machine,
+  root,
+  stnasRun as stnas,
+  writeDemoConfig,
+} from './stnas-cli.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const outIdx = args.indexOf('--out');
@@ -20,9 +27,6 @@ const out =
     : path.join(os.tmpdir(), `stnas-results-la-${quick ? 'quick' : 'full'}`);
 const corpus = path.join(root, 'packages', 'corpus', 'data');
 const spCorpus = '/tmp/stnas-corpus-sp';
-const cli = path.join(root, 'packages', 'trainer', 'src', 'cli.ts');
-const node = process.execPath;
-const tsx = ['--conditions=@stnas/source', '--import', 'tsx'];
 // The demo's retrain sizes (stnas demo: batch 16, lr 2e-3, 4 epochs, lr decay after 3) with every
 // epoch capped at 50 batches: the 800-utterance set has exactly 50, so only the 3x larger
 // speed-perturbed set is subsampled and every variant takes the same 200 steps.
@@ -30,23 +34,6 @@ const plan = quick
   ? { epochs: 1, minEpochs: 1, steps: 2, maxUtts: 32 }
   : { epochs: 4, minEpochs: 3, steps: 50, maxUtts: undefined };
 const arch = Array(4).fill('tdnn-C1D1Nln');
-
-const load = () => os.loadavg()[0].toFixed(2);
-const machine = `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
-
-function stnas(argv, what) {
-  const r = spawnSync(node, [...tsx, cli, ...argv], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 26,
-  });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    throw new Error(`${what} failed (exit ${r.status})`);
-  }
-  return { stdout: r.stdout, stderr: r.stderr };
-}
 
 if (!existsSync(path.join(spCorpus, 'train', 'feats.scp'))) {
   console.error(`${spCorpus} missing: generating it (the corpus generator with --speed-perturb 0.9,1.0,1.1)`);
@@ -69,19 +56,8 @@ if (!existsSync(path.join(spCorpus, 'train', 'feats.scp'))) {
 
 mkdirSync(out, { recursive: true });
 // DEMO_CONFIG with the corpus's unit count, as stnas demo builds it
-const units = readFileSync(path.join(corpus, 'lang', 'units.txt'), 'utf8')
-  .split('\n')
-  .filter(Boolean).length;
 const cfgFile = path.join(out, 'config.json');
-const demoConfig = JSON.parse(
-  execFileSync(
-    node,
-    [...tsx, '-e', "import('@stnas/search-space').then((m) => console.log(JSON.stringify(m.DEMO_CONFIG)))"],
-    { cwd: path.join(root, 'packages', 'trainer'), encoding: 'utf8' },
-  ),
-);
-demoConfig.net_configs.num_classes = units;
-writeFileSync(cfgFile, JSON.stringify(demoConfig, null, 2));
+writeDemoConfig(cfgFile);
 
 const variants = [
   { name: 'ctc', loss: 'ctc', data: corpus, extra: [], label: 'CTC, no augmentation' },
@@ -134,38 +110,16 @@ for (const v of chosen) {
   const train = stnas(
     [
       ...common,
-      'retrain',
-      '--config',
-      cfgFile,
-      '--data',
-      path.join(v.data, 'train'),
-      '--dev',
-      path.join(corpus, 'dev'),
-      '--lexicon',
-      path.join(corpus, 'lang', 'lexicon.txt'),
-      '--units',
-      path.join(corpus, 'lang', 'units.txt'),
-      '--out',
-      out,
-      '--name',
-      v.name,
-      '--arch',
-      arch.join(','),
-      '--batch-size',
-      '16',
-      '--lr',
-      '2e-3',
-      '--seed',
-      '0',
-      '--max-epochs',
-      String(epochs),
-      '--min-epochs',
-      String(plan.minEpochs),
-      '--steps-per-epoch',
-      String(plan.steps),
-      '--checkpoint-every',
-      '50',
-      ...(plan.maxUtts ? ['--max-utts', String(plan.maxUtts)] : []),
+      ...lossTableRetrainArgs({
+        config: cfgFile,
+        out,
+        name: v.name,
+        data: v.data,
+        epochs,
+        minEpochs: plan.minEpochs,
+        steps: plan.steps,
+        maxUtts: plan.maxUtts,
+      }),
       ...v.extra,
       '--json',
     ],
@@ -173,7 +127,7 @@ for (const v of chosen) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const loadAfter = load();
-  const model = JSON.parse(train.stdout.trim().split('\n').pop()).model;
+  const model = lastJsonLine(train.stdout).model;
   const infinite = /(\d+) of (\d+) dev utterances have an infinite CTC-CRF loss/.exec(train.stderr);
   const per = {};
   for (const set of ['test', 'test_flite']) {
@@ -190,7 +144,7 @@ for (const v of chosen) {
       ],
       `decode ${v.name} ${set}`,
     );
-    per[set] = JSON.parse(d.stdout.trim().split('\n').pop()).per;
+    per[set] = lastJsonLine(d.stdout).per;
   }
   const hist = JSON.parse(readFileSync(path.join(model, 'history.json'), 'utf8')).history;
   const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8'));
@@ -241,7 +195,7 @@ for (const r of rows) {
     ],
     `beam decode ${r.name}`,
   );
-  r.perLm = JSON.parse(d.stdout.trim().split('\n').pop()).per;
+  r.perLm = lastJsonLine(d.stdout).per;
   console.error(`${r.name}: test PER with beam 8 + phone LM ${(r.perLm * 100).toFixed(2)}%`);
   writeFileSync(rowsFile, JSON.stringify(rows, null, 2));
 }
@@ -288,7 +242,7 @@ const crfBlock =
 const section = `<!-- begin: loss-augment -->
 ## CTC against CTC-CRF, and data augmentation (issues 9 and 10)
 
-Written by \`node scripts/results-loss-augment.mjs${quick ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine}.
+Written by \`node scripts/results-loss-augment.mjs${quick ? ' --quick' : ''}\` on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC: ${machine()}.
 ${quick ? '\n**QUICK SMOKE RUN: a few steps per model. These numbers check the script; they are not results.**\n' : ''}
 One fixed TDNN from the demo config (\`${arch.join(' ')}\`, MFRNet, 128 units, stride 3 after block 2),
 trained with \`stnas retrain\` at the demo's sizes (batch 16, lr 2e-3, seed 0), ${plan.epochs} epochs of

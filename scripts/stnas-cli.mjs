@@ -19,8 +19,8 @@ export const load = () => os.loadavg()[0].toFixed(2);
 export const machine = () =>
   `${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 
-/** Runs `stnas argv` (with --json among them) and returns the JSON of its last stdout line; throws with stderr printed on failure. */
-export function stnasJson(argv, what) {
+/** Runs `stnas argv` and returns its stdout and stderr; throws with stderr printed on failure. */
+export function stnasRun(argv, what) {
   const r = spawnSync(process.execPath, [...tsx, cli, ...argv], {
     cwd: root,
     encoding: 'utf8',
@@ -31,8 +31,14 @@ export function stnasJson(argv, what) {
     console.error(r.stderr);
     throw new Error(`${what} failed (exit ${r.status})`);
   }
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  return { stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The JSON of the last stdout line of a `--json` run. */
+export const lastJsonLine = (stdout) => JSON.parse(stdout.trim().split('\n').pop());
+
+/** Runs `stnas argv` (with --json among them) and returns the JSON of its last stdout line; throws with stderr printed on failure. */
+export const stnasJson = (argv, what) => lastJsonLine(stnasRun(argv, what).stdout);
 
 const corpus = path.join(root, 'packages', 'corpus', 'data');
 
@@ -53,16 +59,27 @@ export function writeDemoConfig(file) {
 
 /**
  * `stnas retrain` arguments of docs/results.md's loss table (scripts/results-loss-augment.mjs): one
- * fixed TDNN (4 x tdnn-C1D1Nln) on the bundled corpus, batch 16, lr 2e-3, seed 0, 4 epochs of 50 batches.
+ * fixed TDNN (4 x tdnn-C1D1Nln) on the bundled corpus, batch 16, lr 2e-3; by default seed 0 and 4
+ * epochs (lr decay after 3) of 50 batches, training on the bundled train set.
  */
-export function lossTableRetrainArgs({ config, out, name }) {
+export function lossTableRetrainArgs({
+  config,
+  out,
+  name,
+  data = corpus,
+  seed = 0,
+  epochs = 4,
+  minEpochs = 3,
+  steps = 50,
+  maxUtts,
+}) {
   // prettier-ignore
   return [
     'retrain',
     '--config',
     config,
     '--data',
-    path.join(corpus, 'train'),
+    path.join(data, 'train'),
     '--dev',
     path.join(corpus, 'dev'),
     '--lexicon',
@@ -80,14 +97,15 @@ export function lossTableRetrainArgs({ config, out, name }) {
     '--lr',
     '2e-3',
     '--seed',
-    '0',
+    String(seed),
     '--max-epochs',
-    '4',
+    String(epochs),
     '--min-epochs',
-    '3',
+    String(minEpochs),
     '--steps-per-epoch',
-    '50',
+    String(steps),
     '--checkpoint-every',
     '50',
+    ...(maxUtts ? ['--max-utts', String(maxUtts)] : []),
   ];
 }
