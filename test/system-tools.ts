@@ -1,7 +1,8 @@
 // Tests that drive a Debian program (Chromium for the report pages, flite for the cross-synthesiser
-// test set) skip on a developer machine without it, and run (and fail) under CI, which installs
-// them. A skipped test's title carries `needs(...)`, from which scripts/test.sh prints one line per
-// missing tool: "skipped 3 report-render tests: no Chromium (apt-get install chromium)".
+// test set, openssl for the TLS Redis certificates) skip on a developer machine without it, and run
+// (and fail) under CI, which installs them. A skipped test's title carries `needs(...)`, from which
+// scripts/test.sh prints one line per missing tool: "skipped 3 report-render tests: no Chromium
+// (apt-get install chromium)".
 import { existsSync } from 'node:fs';
 
 /** A program some tests run, and the Debian package that installs it. */
@@ -19,6 +20,9 @@ export const CHROMIUM: SystemTool = { name: 'Chromium', path: '/usr/bin/chromium
 
 /** The flite speech synthesiser, which voices the cross-synthesiser test set. */
 export const FLITE: SystemTool = { name: 'flite', path: '/usr/bin/flite', aptPackage: 'flite' };
+
+/** The OpenSSL command line, which makes the throwaway CA and certificate of the TLS Redis tests. */
+export const OPENSSL: SystemTool = { name: 'openssl', path: '/usr/bin/openssl', aptPackage: 'openssl' };
 
 /**
  * Whether tests needing `tool` skip: it is missing and this is not CI (under CI they always run).

@@ -210,7 +210,8 @@ DIR/report.html.
   --jobs N             local pool size (default: cores / the plan's threadsPerJob)
   --queue URL          redis://[:password@]host:port[/db] or rediss://...: enqueue a BullMQ flow for
                        'stnas worker' processes instead of running a local pool (exit 5 when Redis
-                       cannot be reached)`,
+                       cannot be reached). rediss:// is TLS; trust a private CA with
+                       NODE_EXTRA_CA_CERTS=ca.pem in the environment`,
   worker: `Usage: stnas worker --queue redis://host:port [--concurrency 1] [--stalled-ms 30000]
 
 Runs experiment jobs from the queue, each as a child process in the experiment's directory, which
@@ -218,7 +219,8 @@ must be visible at the same path on every machine. A job whose worker died goes 
 after --stalled-ms and resumes from its checkpoint. Stops on SIGINT or SIGTERM. Exit 5 when Redis
 cannot be reached.
 
-  --queue URL          redis:// or rediss:// URL (the password is never printed)
+  --queue URL          redis:// or rediss:// URL (the password is never printed); for a TLS
+                       server with a private CA, set NODE_EXTRA_CA_CERTS=ca.pem
   --concurrency N      jobs at once (default 1; one worker per GPU)
   --stalled-ms MS      BullMQ lock duration and stalled-job check interval (default 30000)`,
   'experiment-job': `Usage: stnas experiment-job --out DIR --id ID

@@ -20,6 +20,9 @@ describe('parseQueueUrl', () => {
       db: 0,
     });
     expect(parseQueueUrl('redis://127.0.0.1').connection.tls).toBeUndefined();
+    // No SNI for an IP address (RFC 6066; Node warns on one): the certificate is checked against the IP.
+    expect(parseQueueUrl('rediss://:pw@127.0.0.1:6380').connection.tls).toEqual({});
+    expect(parseQueueUrl('rediss://[::1]:6380').connection).toMatchObject({ host: '::1', tls: {} });
   });
 
   it('rejects other schemes without echoing a password', () => {

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { UsageError } from '../errors';
 
@@ -15,7 +16,8 @@ export interface QueueTarget {
 
 /**
  * Parses `redis://[user][:password@]host[:port][/db]` or `rediss://...` (TLS). The password never
- * appears in `display` or in any error.
+ * appears in `display` or in any error. A TLS server's certificate is checked against Node's CAs;
+ * a private CA is added with `NODE_EXTRA_CA_CERTS=ca.pem` (docs/experiments.md).
  */
 export function parseQueueUrl(url: string): QueueTarget {
   let u: URL;
@@ -29,13 +31,16 @@ export function parseQueueUrl(url: string): QueueTarget {
   const db = u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) : 0;
   if (!Number.isInteger(db) || db < 0)
     throw new UsageError(`--queue: the database number must be an integer, got "${u.pathname.slice(1)}"`);
+  const host = u.hostname.replace(/^\[|\]$/g, '') || 'localhost';
   const connection: RedisOptions = {
-    host: u.hostname.replace(/^\[|\]$/g, '') || 'localhost',
+    host,
     port: u.port ? Number(u.port) : 6379,
     db,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: u.hostname } } : {}),
+    // SNI carries host names only (RFC 6066): Node warns on an IP address, and checks the
+    // certificate against `host` (its IP SANs) either way.
+    ...(u.protocol === 'rediss:' ? { tls: net.isIP(host) ? {} : { servername: host } } : {}),
     // BullMQ workers block on Redis; they need unlimited retries per request.
     maxRetriesPerRequest: null,
   };
@@ -46,6 +51,18 @@ export function parseQueueUrl(url: string): QueueTarget {
 export function redact(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
+
+/** OpenSSL's codes for a server certificate that does not chain to a trusted CA or is expired. */
+const TLS_TRUST_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
 
 /**
  * Connects once, without retrying, and pings: an unreachable server or refused credentials become a
@@ -60,19 +77,21 @@ export async function probeQueue(t: QueueTarget, timeoutMs = 5000): Promise<void
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
   });
-  let first = '';
+  let first: (Error & { code?: string }) | undefined;
   client.on('error', (err: Error) => {
-    first ||= err.message;
+    first ??= err;
   });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
     // The 'error' event says why (ECONNREFUSED, WRONGPASS); the rejection only that the connection closed.
-    const msg = (first || (err as Error).message).split('\n')[0]!;
+    const msg = (first?.message || (err as Error).message).split('\n')[0]!;
     const why = /WRONGPASS|NOAUTH|invalid username-password/i.test(msg)
       ? `authentication failed (${msg})`
-      : msg;
+      : first?.code && TLS_TRUST_CODES.has(first.code)
+        ? `TLS certificate not trusted (${msg}); trust a private CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`
+        : msg;
     throw new QueueUnavailableError(`cannot reach Redis at ${t.display}: ${why}`);
   } finally {
     client.disconnect();

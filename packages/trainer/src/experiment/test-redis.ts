@@ -33,15 +33,41 @@ export interface TestRedis {
   stop: () => Promise<void>;
 }
 
-/** Starts redis-server on a free loopback port with a password and no persistence; resolves once it accepts connections. */
-export async function startRedis(password = 'test-secret-9f2'): Promise<TestRedis> {
+/** The server side of a TLS Redis: its certificate and key, and the CA that signed them (PEM files). */
+export interface RedisTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+/**
+ * Starts redis-server on a free loopback port with a password and no persistence; resolves once it
+ * accepts connections. With `tls` it listens with TLS only (the URL is `rediss://`), without
+ * asking clients for certificates.
+ */
+export async function startRedis(password = 'test-secret-9f2', tls?: RedisTls): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-redis-'));
+  const listen = tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        tls.cert,
+        '--tls-key-file',
+        tls.key,
+        '--tls-ca-cert-file',
+        tls.ca,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
   const child: ChildProcess = spawn(
     REDIS.path,
     [
-      '--port',
-      String(port),
+      ...listen,
       '--bind',
       '127.0.0.1',
       '--requirepass',
@@ -69,7 +95,8 @@ export async function startRedis(password = 'test-secret-9f2'): Promise<TestRedi
       });
       s.once('error', () => resolve(false));
     });
-    if (up) return { port, password, url: `redis://:${password}@127.0.0.1:${port}`, stop };
+    if (up)
+      return { port, password, url: `${tls ? 'rediss' : 'redis'}://:${password}@127.0.0.1:${port}`, stop };
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();
