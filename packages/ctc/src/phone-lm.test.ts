@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir';
 import { type ArpaModel, loadArpa, parseArpa } from './arpa-model';
 import { estimatePhoneLm, PhoneLmError } from './phone-lm';
 import { formatArpa, writeArpa } from './write-arpa';
@@ -175,7 +175,7 @@ describe('estimatePhoneLm', () => {
       noPruneOrder: 2,
       minHistoryCount: 2,
     });
-    const dir = mkdtempSync(path.join(tmpdir(), 'phone-lm-'));
+    const dir = testTempDir('phone-lm-');
     const file = path.join(dir, 'phone_lm.arpa');
     await writeArpa(lm, file);
     const back = await loadArpa(file);

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import {
   buildUnits,
   labelTranscripts,
@@ -99,7 +99,7 @@ describe('lexicon', () => {
   });
 
   it('writes units.txt atomically and reads it back; rejects gaps', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-units-'));
+    const d = testTempDir('data-wsj-units-');
     const f = path.join(d, 'units.txt');
     await writeUnits(f, ['<blk>', 'AA', 'AE']);
     expect(readFileSync(f, 'utf8')).toBe('<blk> 0\nAA 1\nAE 2\n');

@@ -1,14 +1,14 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import { loadDataDir } from './load-data-dir.ts';
 import { KALDI } from './test-fixtures.ts';
 
 const D = path.join(KALDI, 'datadir');
 
 function copyDir(): string {
-  const d = path.join(mkdtempSync(path.join(os.tmpdir(), 'data-wsj-dd-')), 'data');
+  const d = path.join(testTempDir('data-wsj-dd-'), 'data');
   cpSync(D, d, { recursive: true });
   return d;
 }
@@ -101,7 +101,7 @@ describe('loadDataDir', () => {
   });
 
   it('reports a missing required file', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-empty-'));
+    const d = testTempDir('data-wsj-empty-');
     await expect(loadDataDir(d)).rejects.toThrow(/not a data dir: utt2spk is missing/);
   });
 });

@@ -1,9 +1,9 @@
 // Bad input never crashes, hangs or allocates wildly: every failure is a KaldiFormatError naming
 // the file, the byte offset and what was expected.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import { bufferReader } from './byte-reader.ts';
 import { KaldiFormatError } from './kaldi-format-error.ts';
 import { readArkFrom } from './read-ark.ts';
@@ -168,7 +168,7 @@ describe('corrupted headers', () => {
   });
 
   it('errors from files name the file path', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-bad-'));
+    const d = testTempDir('data-wsj-bad-');
     const f = path.join(d, 'trunc.ark');
     writeFileSync(f, readFileSync(path.join(M, 'mats.ark')).subarray(0, 500));
     await expect(readAll(f)).rejects.toThrow(
@@ -179,7 +179,7 @@ describe('corrupted headers', () => {
 
 describe('large entries (read straight into the destination)', () => {
   it('a truncated 2.4 MB matrix in a file fails with the offset where the data ran out', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-big-'));
+    const d = testTempDir('data-wsj-big-');
     const f = path.join(d, 'big.ark');
     const { writeArk } = await import('./write-ark.ts');
     const m = { rows: 15000, cols: 40, data: new Float32Array(600000).map((_, i) => i) };
@@ -205,7 +205,7 @@ describe('large entries (read straight into the destination)', () => {
   });
 
   it('through a pipe, a header claiming 8 GB fails at the end of the data without allocating it', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-pipe-big-'));
+    const d = testTempDir('data-wsj-pipe-big-');
     const f = path.join(d, 'liar.ark');
     const b = Buffer.from(readFileSync(path.join(M, 'mats.ark')));
     b.writeInt32LE(1 << 30, 18); // rows of gauss_10x20: 2^30 x 20 x 4 bytes

@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import { readArk } from './read-ark.ts';
 import { PipeNotAllowedError } from './rxspecifier.ts';
 import { KALDI, KIO, readAll } from './test-fixtures.ts';
@@ -125,7 +125,7 @@ describe('pipes', () => {
   });
 
   it('report a failing command with its exit status and stderr', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-pipe-'));
+    const d = testTempDir('data-wsj-pipe-');
     const script = path.join(d, 'fail.sh');
     writeFileSync(script, `#!/bin/sh\ncat ${path.join(V, 'ivec.ark')}\necho boom >&2\nexit 3\n`);
     chmodSync(script, 0o755);

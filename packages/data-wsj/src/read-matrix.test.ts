@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import { loadScp, parseScp } from './load-scp.ts';
 import { readMatrix, readObject } from './read-matrix.ts';
 import { KALDI, KIO, readAll } from './test-fixtures.ts';
@@ -32,7 +32,7 @@ describe('readMatrix with Kaldi inclusive ranges', () => {
   });
 
   it('[0:5] is 6 rows, [:] all rows; a column past the end is rejected as Kaldi does', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-scp-'));
+    const d = testTempDir('data-wsj-scp-');
     copyFileSync(path.join(KIO, 'feats_ascii.ark'), path.join(d, 'feats_ascii.ark'));
     const lines = parseScp(
       readFileSync(path.join(KIO, 'feats_ascii.scp'), 'utf8').replaceAll('tests/data/', ''),
@@ -94,7 +94,7 @@ describe('loadScp', () => {
   });
 
   it('kaldi-io conf.scp offsets (prefix rewritten) point at each entry', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-conf-'));
+    const d = testTempDir('data-wsj-conf-');
     copyFileSync(path.join(KIO, 'conf.ark'), path.join(d, 'conf.ark'));
     writeFileSync(
       path.join(d, 'conf.scp'),
@@ -118,7 +118,7 @@ describe('loadScp', () => {
   });
 
   it('keeps at most maxOpenFiles handles open across many files', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-many-'));
+    const d = testTempDir('data-wsj-many-');
     let scpText = '';
     for (let i = 0; i < 12; i++) {
       copyFileSync(path.join(KALDI, 'vectors/ivec.ark'), path.join(d, `f${i}.ark`));
@@ -143,7 +143,7 @@ describe('loadScp', () => {
   });
 
   it('names the scp and key when a key is absent; refuses pipes without allowPipes', async () => {
-    const d = mkdtempSync(path.join(os.tmpdir(), 'data-wsj-p-'));
+    const d = testTempDir('data-wsj-p-');
     writeFileSync(path.join(d, 'p.scp'), `a cat ${path.join(KALDI, 'vectors/ivec.ark')} |\n`);
     const scp = await loadScp(path.join(d, 'p.scp'));
     await expect(scp.get('zz')).rejects.toThrow(/p\.scp: no key "zz"/);

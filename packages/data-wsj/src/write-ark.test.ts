@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../test/temp-dir.ts';
 import { KALDI, KIO, readAll } from './test-fixtures.ts';
 import type { ArkEntry } from './types.ts';
 import { writeArk } from './write-ark.ts';
 
 const M = path.join(KALDI, 'matrices');
 const V = path.join(KALDI, 'vectors');
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'data-wsj-write-'));
+const tmp = () => testTempDir('data-wsj-write-');
 const same = (a: string, b: string) => Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
 
 describe('writeArk is byte-identical to Kaldi', () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../../test/temp-dir';
 import { jobIds, plannedArchitectures, sampleRandomArchitectures, stageJobs } from './job-graph';
 import { jobDir } from './job-store';
 import { parsePlan } from './plan';
@@ -54,7 +54,7 @@ describe('the job graph', () => {
   });
 
   it('retrains identical architectures once per seed, whichever groups they belong to', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-graph-'));
+    const dir = testTempDir('stnas-graph-');
     const searched: Record<string, string[]> = {
       'search-st-s1': Array(4).fill(C22),
       'search-st-s2': [C11, C22, C11, C22],

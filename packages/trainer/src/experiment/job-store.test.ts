@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../../test/temp-dir';
 import { jobDir, lockJob } from './job-store';
 
 describe('lockJob', () => {
   it('keeps a second process of this host out of a running job, and takes over a dead one’s lock', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-lock-'));
+    const dir = testTempDir('stnas-lock-');
     const file = path.join(jobDir(dir, 'warmup-s1'), 'lock');
     const release = lockJob(dir, 'warmup-s1');
     expect(readFileSync(file, 'utf8')).toBe(`${os.hostname()} ${process.pid}`);

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../../../test/temp-dir';
 import { corpus } from '../test-support';
 import { PlanError, parsePlan, readPlan } from './plan';
 import { SPACE } from './test-space';
@@ -30,7 +30,7 @@ describe('parsePlan', () => {
   });
 
   it("resolves relative paths against the plan file's folder", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-plan-'));
+    const dir = testTempDir('stnas-plan-');
     mkdirSync(path.join(dir, 'data'));
     for (const d of ['train', 'dev', 'test', 'lang']) mkdirSync(path.join(dir, 'data', d));
     writeFileSync(path.join(dir, 'data', 'lang', 'lexicon.txt'), '');

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM, needs, skipWithout } from '../../../../test/system-tools';
+import { testTempDir } from '../../../../test/temp-dir';
 import { launchChromium } from '../test-support';
 import { renderExperimentReport } from './experiment-report';
 import { jobIds } from './job-graph';
@@ -31,7 +31,7 @@ const plan = parsePlan(
 
 /** A finished experiment: searches found `large` (seed 1) and a mix (seed 2); errors per utterance given. */
 function fakeExperiment(wer = false) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'stnas-results-'));
+  const dir = testTempDir('stnas-results-');
   const mix = [C11, C22, C11, C22];
   const large = Array(4).fill(C22);
   for (const [seed, ops] of [
@@ -110,7 +110,6 @@ describe('collectResults', () => {
     const table = formatExperimentResults(r);
     expect(table).toContain('searched-st  searched     4     275         13.75% ± 4.79');
     expect(table).toContain('searched-st  small               -20.00  [-27.50, -16.25]      1.000');
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -125,7 +124,6 @@ describe('collectResults with a word LM', () => {
       /test PER \(mean ± sd\) {2}test WER \(mean ± sd\)$/,
     );
     expect(collectResults(plan, fakeExperiment()).groups[0]!.meanWer).toBeUndefined();
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -180,7 +178,6 @@ describe.skipIf(skipWithout(CHROMIUM))(
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
-        rmSync(dir, { recursive: true, force: true });
       }
     });
   },
