@@ -102,49 +102,48 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     const refs: Int32Array[] = [];
     const hyps: number[][] = [];
     const keys: string[] = [];
-    const logits: ArkEntry[] = [];
-    for await (const batch of set.batches(0)) {
-      const { data, shape, lengths } = tf.tidy(() => {
-        const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
-          mode: 'eval',
-          argmax: true,
-          training: false,
+    // Decodes batch by batch, yielding each utterance's log-softmax rows when logits are written:
+    // writeArk pulls them into its temporary ark as they come, so memory stays one batch, not the
+    // whole test set, and the ark appears (by rename) only once every batch is decoded.
+    const writeLogits = i.writeLogits !== undefined;
+    async function* decodeBatches(): AsyncGenerator<ArkEntry> {
+      for await (const batch of set.batches(0)) {
+        const { data, shape, lengths } = tf.tidy(() => {
+          const out = model.apply(tf.tensor3d(batch.x, batch.shape), batch.lengths, {
+            mode: 'eval',
+            argmax: true,
+            training: false,
+          });
+          const lp = tf.logSoftmax(out.logits);
+          return {
+            data: lp.dataSync() as Float32Array,
+            shape: lp.shape as [number, number, number],
+            lengths: out.lengths,
+          };
         });
-        const lp = tf.logSoftmax(out.logits);
-        return {
-          data: lp.dataSync() as Float32Array,
-          shape: lp.shape as [number, number, number],
-          lengths: out.lengths,
-        };
-      });
-      i.onLogProbs?.(batch.keys, { data, shape }, lengths);
-      const decoded =
-        i.beam > 0
-          ? prefixBeamSearch({ data, shape }, lengths, {
-              beamWidth: i.beam,
-              lm,
-              lmWeight: i.lmWeight,
-              vocabulary: lm ? lmVocabulary(lm.vocabulary, units.names, i.lm!) : units.names,
-              nBest: 1,
-            }).map((n) => n[0]?.tokens ?? [])
-          : greedyDecode({ data, shape }, lengths);
-      refs.push(...batch.labels);
-      keys.push(...batch.keys);
-      hyps.push(...decoded);
-      if (i.writeLogits) {
-        const [, T, C] = shape;
-        batch.keys.forEach((key, b) => {
-          const rows = lengths[b]!;
-          const out = new Float32Array(rows * C);
-          for (let k = 0; k < rows * C; k++) {
-            const v = data[b * T * C + k]!;
-            out[k] = v === -Infinity ? -1e16 : v;
-          }
-          logits.push({ key, value: { rows, cols: C, data: out } });
-        });
+        i.onLogProbs?.(batch.keys, { data, shape }, lengths);
+        const decoded =
+          i.beam > 0
+            ? prefixBeamSearch({ data, shape }, lengths, {
+                beamWidth: i.beam,
+                lm,
+                lmWeight: i.lmWeight,
+                vocabulary: lm ? lmVocabulary(lm.vocabulary, units.names, i.lm!) : units.names,
+                nBest: 1,
+              }).map((n) => n[0]?.tokens ?? [])
+            : greedyDecode({ data, shape }, lengths);
+        refs.push(...batch.labels);
+        keys.push(...batch.keys);
+        hyps.push(...decoded);
+        if (writeLogits) {
+          const [, T, C] = shape;
+          for (const [b, key] of batch.keys.entries())
+            yield logitsEntry(key, data, b * T * C, lengths[b]!, C);
+        }
       }
     }
-    if (i.writeLogits) await writeArk(i.writeLogits, logits);
+    if (i.writeLogits) await writeArk(i.writeLogits, decodeBatches());
+    else for await (const _ of decodeBatches());
     const e = errorRate(refs, hyps);
     return {
       per: e.rate,
@@ -164,6 +163,16 @@ export async function runDecode(i: DecodeInputs): Promise<DecodeResult> {
     model.dispose();
     await set.close();
   }
+}
+
+/** One utterance's `rows` x `C` log-softmax rows from `data` at `offset`, -inf written as -1e16. */
+function logitsEntry(key: string, data: Float32Array, offset: number, rows: number, C: number): ArkEntry {
+  const out = new Float32Array(rows * C);
+  for (let k = 0; k < rows * C; k++) {
+    const v = data[offset + k]!;
+    out[k] = v === -Infinity ? -1e16 : v;
+  }
+  return { key, value: { rows, cols: C, data: out } };
 }
 
 /**
