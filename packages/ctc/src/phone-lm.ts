@@ -4,6 +4,7 @@
 // back-off), so the composed denominator graph only has arcs for n-grams seen in training. An
 // optional absolute discount turns it into an ordinary back-off model with real back-off weights.
 import { ArpaModel, type NgramTable } from './arpa-model';
+import { BOS, countNgrams } from './ngram-counts';
 
 /** Options of {@link estimatePhoneLm}. */
 export interface PhoneLmOptions {
@@ -37,9 +38,6 @@ export interface PhoneLmOptions {
 export class PhoneLmError extends Error {
   override name = 'PhoneLmError';
 }
-
-const BOS = '<s>';
-const EOS = '</s>';
 
 /**
  * Estimates a phone n-gram LM from label sequences (one per utterance, class ids without blanks);
@@ -80,34 +78,40 @@ export function estimatePhoneLm(
   if (!Array.isArray(labelSequences) || labelSequences.length === 0) {
     throw new PhoneLmError(`${fn}: ${src} must be a non-empty array of label sequences`);
   }
-  // counts.get(history).get(word); histories are words joined by spaces ('' for the empty one).
+  // Each sequence is checked and written as words (ids in decimal) as it is counted.
+  function* words() {
+    for (let u = 0; u < labelSequences.length; u++) {
+      const seq = labelSequences[u];
+      if (seq == null || typeof seq.length !== 'number') {
+        throw new PhoneLmError(`${fn}: ${src}[${u}] must be an array of class ids, got ${typeof seq}`);
+      }
+      const ws: string[] = [];
+      for (let i = 0; i < seq.length; i++) {
+        const id = seq[i]!;
+        if (!Number.isInteger(id) || id < 0) {
+          throw new PhoneLmError(
+            `${fn}: ${src}[${u}][${i}] must be a non-negative integer class id, got ${id}`,
+          );
+        }
+        ws.push(String(id));
+      }
+      yield ws;
+    }
+  }
+  // counts.get(history).get(word) from the n-gram counts (<s> is never a word); histories are words
+  // joined by spaces ('' for the empty one). Each history and each of its words in the order of
+  // first occurrence, as the sums below and the ARPA file follow.
   const counts = new Map<string, Map<string, number>>();
   const totals = new Map<string, number>();
-  for (let u = 0; u < labelSequences.length; u++) {
-    const seq = labelSequences[u];
-    if (seq == null || typeof seq.length !== 'number') {
-      throw new PhoneLmError(`${fn}: ${src}[${u}] must be an array of class ids, got ${typeof seq}`);
-    }
-    const words = [BOS];
-    for (let i = 0; i < seq.length; i++) {
-      const id = seq[i]!;
-      if (!Number.isInteger(id) || id < 0) {
-        throw new PhoneLmError(
-          `${fn}: ${src}[${u}][${i}] must be a non-negative integer class id, got ${id}`,
-        );
-      }
-      words.push(String(id));
-    }
-    words.push(EOS);
-    for (let i = 1; i < words.length; i++) {
-      const w = words[i]!;
-      for (let k = 0; k < order && k <= i; k++) {
-        const h = words.slice(i - k, i).join(' ');
-        let m = counts.get(h);
-        if (!m) counts.set(h, (m = new Map()));
-        m.set(w, (m.get(w) ?? 0) + 1);
-        totals.set(h, (totals.get(h) ?? 0) + 1);
-      }
+  for (const ngrams of countNgrams(words(), order)) {
+    for (const [key, c] of ngrams) {
+      if (key === BOS) continue;
+      const sp = key.lastIndexOf(' ');
+      const h = sp < 0 ? '' : key.slice(0, sp);
+      let m = counts.get(h);
+      if (!m) counts.set(h, (m = new Map()));
+      m.set(key.slice(sp + 1), c);
+      totals.set(h, (totals.get(h) ?? 0) + c);
     }
   }
   // Kept histories: all shorter than noPruneOrder, and the best `extraStates` of the longer ones

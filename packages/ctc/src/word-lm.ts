@@ -6,6 +6,7 @@
 // discounts per order from the count-of-counts, interpolation down to the uniform distribution
 // over the vocabulary (<unk> included, <s> excluded), written as an exact back-off model.
 import { ArpaModel, type NgramTable } from './arpa-model';
+import { BOS, countNgrams, EOS } from './ngram-counts';
 
 /** Smoothing of {@link estimateWordLm}. */
 export type WordLmSmoothing = 'modified-kneser-ney' | 'kneser-ney';
@@ -28,8 +29,6 @@ export class WordLmError extends Error {
   override name = 'WordLmError';
 }
 
-const BOS = '<s>';
-const EOS = '</s>';
 const UNK = '<unk>';
 /** lmplz's --discount_fallback defaults, used when the count-of-counts cannot give discounts. */
 const FALLBACK = [0.5, 1, 1.5] as const;
@@ -80,24 +79,22 @@ export function estimateWordLm(
     throw new WordLmError(`${fn}: ${src} must be a non-empty array of word arrays`);
 
   // Raw counts of every n-gram in the padded sentences, per order; keys are words joined by ' '.
-  const raw: Map<string, number>[] = Array.from({ length: order }, () => new Map());
-  sentences.forEach((s, u) => {
-    if (!Array.isArray(s)) throw new WordLmError(`${fn}: ${src}[${u}] must be an array of words`);
-    for (const w of s) {
-      if (typeof w !== 'string' || w === '' || /\s/.test(w) || w === BOS || w === EOS) {
-        throw new WordLmError(
-          `${fn}: ${src}[${u}] holds ${JSON.stringify(w)}; words must be non-empty, without spaces, and not <s> or </s>`,
-        );
+  // Each sentence is checked as it is counted.
+  function* checked() {
+    for (let u = 0; u < sentences.length; u++) {
+      const s = sentences[u];
+      if (!Array.isArray(s)) throw new WordLmError(`${fn}: ${src}[${u}] must be an array of words`);
+      for (const w of s) {
+        if (typeof w !== 'string' || w === '' || /\s/.test(w) || w === BOS || w === EOS) {
+          throw new WordLmError(
+            `${fn}: ${src}[${u}] holds ${JSON.stringify(w)}; words must be non-empty, without spaces, and not <s> or </s>`,
+          );
+        }
       }
+      yield s as readonly string[];
     }
-    const words = [BOS, ...s, EOS];
-    for (let i = 0; i < words.length; i++) {
-      for (let n = 1; n <= order && i + n <= words.length; n++) {
-        const key = words.slice(i, i + n).join(' ');
-        raw[n - 1]!.set(key, (raw[n - 1]!.get(key) ?? 0) + 1);
-      }
-    }
-  });
+  }
+  const raw = countNgrams(checked(), order);
 
   // Adjusted counts: the highest order keeps raw counts; a lower-order n-gram counts the distinct
   // words seen before it, unless it starts with <s> (nothing precedes <s>).
