@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
-import { tdnnRelu } from '../../search-space/src/tdnn-kernel';
+import { tdnnGradStep } from '../../search-space/bench/tdnn-grad-step';
 import { ENGINES, startWasmBlas, torchEnv } from './wasm-blas';
 
 const [M, K, N] = [4096, 640, 640];
@@ -56,17 +56,7 @@ const cases: Record<string, () => void> = {
   d2: () => tdnn(2),
 };
 function tdnn(dilation: number): void {
-  const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-    tf.sum(
-      tdnnRelu(xx as tf.Tensor3D, ww as tf.Tensor3D, bb as tf.Tensor1D, {
-        halfContext: C,
-        stride: 1,
-        dilation,
-      }),
-    ),
-  )([x, tw, tb]);
-  for (const t of g) t.dataSync();
-  tf.dispose(g);
+  tdnnGradStep(x, tw, tb, { halfContext: C, stride: 1, dilation });
 }
 // wasm kernels run synchronously, so a call's wall time is its compute time.
 const engines = ENGINES;

@@ -3,14 +3,11 @@
 // PyTorch on the same 2 cores (search-space/bench/torch_stnas_step.py) run before and after ours.
 // STNAS_BENCH_DIM (default 640), STNAS_BENCH_STEPS (default 3), STNAS_BENCH_PROFILE=1 adds a
 // per-kernel profile of each wasm+BLAS step.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
-import { buildSupernet, WSJ_STNAS_CONFIG } from '../../search-space/src/index';
-import { createEstimator, createRng } from '../../st-estimator/src/index';
+import { benchSupernet, STEP_KINDS, type StepMode } from '../../search-space/bench/supernet-step';
+import { torchSteps } from '../../search-space/bench/torch-steps';
 // The trainer's Adam, as stnas trains: it skips the candidates a step did not use (PyTorch 1.13's
 // zero_grad() leaves zero gradients, so the PyTorch side updates every candidate).
 import { createAdam } from '../../trainer/src/training/adam';
@@ -18,66 +15,25 @@ import { ENGINES, startWasmBlas, torchEnv } from './wasm-blas';
 
 const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
 const steps = Number(process.env.STNAS_BENCH_STEPS ?? 3);
-const [batch, frames] = [16, 300];
-const script = fileURLToPath(new URL('../../search-space/bench/torch_stnas_step.py', import.meta.url));
-
-function torch(): Record<string, number> | string {
-  if (!existsSync('/usr/bin/python3') || !existsSync(script)) return 'torch not installed';
-  try {
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [script, '--dim', String(dim), '--steps', String(steps), '--threads', '2'],
-      {
-        encoding: 'utf8',
-        env: torchEnv(blas),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const res: Record<string, number> = {};
-    for (const line of out.trim().split('\n')) {
-      const j = JSON.parse(line) as { step: string; frames_per_s: number };
-      res[j.step] = j.frames_per_s;
-    }
-    return res;
-  } catch (e) {
-    return `torch failed: ${String(e).split('\n')[0]}`;
-  }
-}
+const torch = () => torchSteps({ dim, steps, env: torchEnv(blas) });
 
 const load0 = loadAverage();
 const { info, blas, use } = await startWasmBlas();
 const torchBefore = torch();
-const config = {
-  ...WSJ_STNAS_CONFIG,
-  net_configs: { ...WSJ_STNAS_CONFIG.net_configs, odims: [dim], idim_sub: dim, odim_sub: dim },
-};
-const net = buildSupernet(config);
-const x = tf.randomNormal([batch, frames, 120]) as tf.Tensor3D;
-const lengths = new Array(batch).fill(frames);
-const rng = createRng(0);
-const st = createEstimator('st');
+const { net, batch, frames, loss, variables } = benchSupernet(dim);
 const adamW = createAdam({ lr: 1e-3 });
 const adamA = createAdam({ lr: 5e-3 });
 const stateW = adamW.init();
 const stateA = adamA.init();
-type Mode = 'warmup' | 'train' | 'search';
-const loss = (mode: Mode) => () =>
-  tf.mean(
-    tf.square(tf.logSoftmax(net.apply(x, lengths, { mode, rng, estimator: st, training: true }).logits)),
-  ) as tf.Scalar;
-const step = (mode: Mode) => {
-  const vars = mode === 'search' ? net.archVariables() : net.weightVariables();
+const step = (mode: StepMode) => {
+  const vars = variables(mode);
   const { value, grads } = tf.variableGrads(loss(mode), vars);
   if (mode === 'search') adamA.update(vars, grads, stateA);
   else adamW.update(vars, grads, stateW);
   value.dataSync();
   tf.dispose([value, ...Object.values(grads)]);
 };
-const kinds = [
-  ['warmup', 'warmup'],
-  ['weight', 'train'],
-  ['arch', 'search'],
-] as const;
+const kinds = STEP_KINDS;
 const engines = ENGINES;
 const times: Record<string, number[]> = {};
 // One untimed step of each kind per engine, then rounds alternating the engines.

@@ -1,42 +1,21 @@
 // Where the time of a supernet step goes on the wasm backend: one warmup, weight and ST arch step
 // of the MFRNet supernet under tf.profile, kernel time summed by kernel name. Dims:
 // STNAS_BENCH_DIM (default 640), batch 16 x 300 frames, input 120, 72 classes.
-import { createEstimator, createRng } from '@stnas/st-estimator';
 // The union package registers TF.js's gradients in Node (tfjs-core alone does not).
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { markdownTable, record } from '../../../bench/report';
-import { buildSupernet, WSJ_STNAS_CONFIG } from '../src/index';
+import { startWasm } from './start-wasm';
+import { benchSupernet, type StepMode } from './supernet-step';
 
 const dim = Number(process.env.STNAS_BENCH_DIM ?? 640);
-const [batch, frames] = [16, 300];
-const wasmNode = '../../trainer/src/backend/wasm-node';
-const { setupWasmBackend } = (await import(wasmNode)) as {
-  setupWasmBackend: () => Promise<{ simd: boolean; threads: number }>;
-};
-const info = await setupWasmBackend();
-await tf.setBackend('wasm');
-const config = {
-  ...WSJ_STNAS_CONFIG,
-  net_configs: { ...WSJ_STNAS_CONFIG.net_configs, odims: [dim], idim_sub: dim, odim_sub: dim },
-};
-const net = buildSupernet(config);
-const x = tf.randomNormal([batch, frames, 120]) as tf.Tensor3D;
-const lengths = new Array(batch).fill(frames);
-const rng = createRng(0);
-const st = createEstimator('st');
-type Mode = 'warmup' | 'train' | 'search';
+const info = await startWasm();
+const { net, batch, frames, loss, variables } = benchSupernet(dim);
+type Mode = StepMode;
 // The same step as supernet.bench.ts (stand-in loss; optimizer excluded: it is the same per weight
 // in both engines).
 const step = (mode: Mode) => {
-  const vars = mode === 'search' ? net.archVariables() : net.weightVariables();
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.mean(
-        tf.square(tf.logSoftmax(net.apply(x, lengths, { mode, rng, estimator: st, training: true }).logits)),
-      ) as tf.Scalar,
-    vars,
-  );
+  const { value, grads } = tf.variableGrads(loss(mode), variables(mode));
   value.dataSync();
   tf.dispose([value, ...Object.values(grads)]);
 };

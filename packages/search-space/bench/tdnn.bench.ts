@@ -5,16 +5,10 @@
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { markdownTable, median, record, timeIt } from '../../../bench/report';
-import { tdnnRelu } from '../src/index';
+import { startWasm } from './start-wasm';
+import { tdnnGradStep } from './tdnn-grad-step';
 
-// The trainer owns wasm start-up in Node (offline binaries, threads); loaded by path so this
-// package's typecheck does not compile the trainer's sources.
-const wasmNode = '../../trainer/src/backend/wasm-node';
-const { setupWasmBackend } = (await import(wasmNode)) as {
-  setupWasmBackend: () => Promise<{ simd: boolean; threads: number }>;
-};
-const info = await setupWasmBackend();
-await tf.setBackend('wasm');
+const info = await startWasm();
 const [B, T, D, C] = [4, 1000, 640, 2];
 const K = 2 * C + 1;
 const x = tf.randomNormal([B, T, D]) as tf.Tensor3D;
@@ -23,19 +17,7 @@ const w = tf.randomNormal([K, D, D], 0, 0.02) as tf.Tensor3D;
 const a2 = tf.randomNormal([B * T, D]) as tf.Tensor2D;
 const m2 = tf.randomNormal([D, D]) as tf.Tensor2D;
 
-const tdnnStep = (dilation: number) => () => {
-  const g = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-    tf.sum(
-      tdnnRelu(xx as tf.Tensor3D, ww as tf.Tensor3D, bb as tf.Tensor1D, {
-        halfContext: C,
-        stride: 1,
-        dilation,
-      }),
-    ),
-  )([x, w, b]);
-  for (const t of g) t.dataSync();
-  tf.dispose(g);
-};
+const tdnnStep = (dilation: number) => () => tdnnGradStep(x, w, b, { halfContext: C, stride: 1, dilation });
 const mm = () => {
   const y = tf.matMul(a2, m2);
   y.dataSync();
