@@ -1,5 +1,5 @@
 // Framing, dithering, DC removal, pre-emphasis and windowing, following Kaldi feat/feature-window.cc.
-import { gaussianRandom } from './random';
+import { GaussianNoise } from './random';
 
 /** Window shapes of Kaldi's `--window-type`. */
 export type WindowType = 'povey' | 'hamming' | 'hanning' | 'rectangular' | 'blackman' | 'sine';
@@ -144,39 +144,55 @@ export function forEachFrame(
   const size = o.windowSize;
   const win = Float32Array.from(windowFunction(o.windowType, size, f(o.blackmanCoeff)));
   const frame = new Float32Array(o.paddedWindowSize);
-  const rand = o.dither > 0 ? gaussianRandom(o.seed) : null;
+  const noise = o.dither > 0 ? new GaussianNoise(o.seed) : null;
   const dither = f(o.dither);
+  const added = new Float32Array(size); // one frame's dither noise
   const eps = 1.1920928955078125e-7; // FLT_EPSILON, the floor Kaldi applies before logs
   const coeff = f(o.preemphCoeff);
+  const removeDc = o.removeDcOffset;
+  const shift = o.windowShift;
+  const offset = o.snipEdges ? 0 : Math.floor(shift / 2) - Math.floor(size / 2);
+  // Each loop fuses passes of Kaldi's ExtractWindow/ProcessWindow that touch one sample at a time;
+  // every value is rounded to float where Kaldi stores a float, so the result is the same.
   for (let t = 0; t < frames; t++) {
-    const start = o.snipEdges
-      ? t * o.windowShift
-      : t * o.windowShift + Math.floor(o.windowShift / 2) - Math.floor(size / 2);
+    const start = t * shift + offset;
+    if (noise) noise.fillScaled(added, size, dither);
+    let sum = 0; // VectorBase::Sum accumulates in double and returns float
     if (start >= 0 && start + size <= n) {
-      for (let i = 0; i < size; i++) frame[i] = samples[start + i]!;
+      for (let i = 0; i < size; i++) {
+        const x = noise ? f(f(samples[start + i]!) + added[i]!) : f(samples[start + i]!);
+        frame[i] = x;
+        sum += x;
+      }
     } else {
       for (let i = 0; i < size; i++) {
         let s = start + i;
         // reflect at the edges, as Kaldi's ExtractWindow does
         while (s < 0 || s >= n) s = s < 0 ? -s - 1 : 2 * n - 1 - s;
-        frame[i] = samples[s]!;
+        const x = noise ? f(f(samples[s]!) + added[i]!) : f(samples[s]!);
+        frame[i] = x;
+        sum += x;
       }
     }
-    if (rand) for (let i = 0; i < size; i++) frame[i] = frame[i]! + f(dither * f(rand()));
-    if (o.removeDcOffset) {
-      let sum = 0; // VectorBase::Sum accumulates in double and returns float
-      for (let i = 0; i < size; i++) sum += frame[i]!;
-      const shift = f(-f(sum) / size);
-      for (let i = 0; i < size; i++) frame[i] = frame[i]! + shift;
-    }
     let energy = 0;
-    for (let i = 0; i < size; i++) energy += frame[i]! * frame[i]!;
-    const rawLogEnergy = Math.log(Math.max(f(energy), eps));
-    if (coeff !== 0) {
-      for (let i = size - 1; i > 0; i--) frame[i] = frame[i]! - f(coeff * frame[i - 1]!);
-      frame[0] = frame[0]! - f(coeff * frame[0]!);
+    if (removeDc) {
+      const dc = f(-f(sum) / size);
+      for (let i = 0; i < size; i++) {
+        const x = f(frame[i]! + dc);
+        frame[i] = x;
+        energy += x * x;
+      }
+    } else {
+      for (let i = 0; i < size; i++) energy += frame[i]! * frame[i]!;
     }
-    for (let i = 0; i < size; i++) frame[i] = frame[i]! * win[i]!;
+    const rawLogEnergy = Math.log(Math.max(f(energy), eps));
+    // pre-emphasis runs backwards (x[i] -= c x[i-1] with the old x[i-1]), then the window
+    if (coeff !== 0) {
+      for (let i = size - 1; i > 0; i--) frame[i] = f(frame[i]! - f(coeff * frame[i - 1]!)) * win[i]!;
+      frame[0] = f(frame[0]! - f(coeff * frame[0]!)) * win[0]!;
+    } else {
+      for (let i = 0; i < size; i++) frame[i] = frame[i]! * win[i]!;
+    }
     // frame[size..padded) stays zero: it is never written
     onFrame(t, frame, rawLogEnergy);
   }

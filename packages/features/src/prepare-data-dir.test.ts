@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDataDir, PipeNotAllowedError, readArk, readTable } from '@stnas/data-wsj';
+import { loadDataDir, type Matrix, PipeNotAllowedError, readArk, readTable } from '@stnas/data-wsj';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeCmvnStats } from './cmvn-stats';
 import { fbank } from './fbank';
 import { readLibriSpeech } from './librispeech-source';
 import { prepareDataDir } from './prepare-data-dir';
@@ -86,6 +87,29 @@ describe('prepareDataDir from a LibriSpeech tree of FLAC files', () => {
     await dd.close();
     const again = await prepareDataDir(opts);
     expect([again.upToDate, again.computed, again.utterances]).toEqual([true, 0, 12]);
+  });
+
+  it('writes the same bytes whatever the shard size and worker count, speakers spanning shards', async () => {
+    const source = await readLibriSpeech(libri);
+    const fbankConfig = { numMelBins: 40, dither: 1 }; // dither on: each utterance's seeded noise
+    const one = path.join(tmp, 'one-shard');
+    await prepareDataDir({ data: source, out: one, fbankConfig, workers: 0, shardUtterances: 100 });
+    const split = path.join(tmp, 'split-shards');
+    // shards of 3 split every 4-utterance speaker between two shards and two workers
+    await prepareDataDir({ data: source, out: split, fbankConfig, workers: 2, shardUtterances: 3 });
+    for (const f of ['feats.ark', 'feats.scp', 'cmvn.ark', 'utt2num_frames'])
+      expect(await readFile(path.join(split, f))).toEqual(await readFile(path.join(one, f)));
+    // and the stats are compute-cmvn-stats over each speaker's stored features in feats.ark order
+    const dd = await loadDataDir(split);
+    const bySpk = new Map<string, Matrix[]>();
+    for (const u of dd.utts) {
+      const spk = dd.utt2spk.get(u)!;
+      bySpk.set(spk, [...(bySpk.get(spk) ?? []), await dd.feats.getMatrix(u)]);
+    }
+    expect(bySpk.size).toBe(3);
+    for (const [spk, mats] of bySpk)
+      expect((await dd.cmvn!.getMatrix(spk)).data).toEqual(computeCmvnStats(mats).data);
+    await dd.close();
   });
 
   it('names the file and the utterance of bad audio, leaves no complete-looking output, and resumes', async () => {

@@ -1,8 +1,10 @@
 // Kaldi's steps/make_fbank.sh + steps/compute_cmvn_stats.sh without Kaldi: a data dir whose wav.scp
 // lists WAV or FLAC files (or, when allowed, `cmd |` pipes) becomes a complete feature data dir.
-// Work is split into shards of whole speakers that worker threads process in parallel; each shard
-// is kept in `<out>.partial/` once done, so a killed run resumes where it stopped, and the output
-// dir appears (by rename) only when everything is written.
+// Work is split into shards of a few utterances that worker threads process in parallel (audio
+// decoding, fbank and compression, the heavy part, all in the worker); each shard is kept in
+// `<out>.partial/` once done, so a killed run resumes where it stopped, and the output dir appears
+// (by rename) only when everything is written. The calling thread reads the finished shards back
+// in order for the per-speaker CMVN stats while the workers compute.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +13,6 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   compareC,
-  type Matrix,
   PipeNotAllowedError,
   parseRxspec,
   readTable,
@@ -21,6 +22,7 @@ import {
 import type { FbankOptions } from './fbank';
 import { fbankConfLines, parseFbankConf, readFbankConf } from './fbank-conf';
 import { processShard, type ShardItem, type ShardJob, type ShardResult, shardFiles } from './prepare-shard';
+import { ShardCmvn } from './shard-cmvn';
 
 /** A data dir's audio and tables, in memory (what {@link readAudioSource} reads from `wav.scp` etc.). */
 export interface AudioSource {
@@ -60,7 +62,10 @@ export interface PrepareDataDirOptions {
   workers?: number;
   /** Seed of the dither noise, mixed with each utterance id; 0. */
   seed?: number;
-  /** Utterances per shard (a shard holds whole speakers); 100. */
+  /**
+   * Utterances per shard; 20. Small shards keep every worker busy to the end (shards of whole
+   * speakers left 2 workers with one shard between them on small sets); the output does not depend on it.
+   */
   shardUtterances?: number;
   /**
    * Called after each utterance with the utterances done (finished shards included), the total, and
@@ -166,7 +171,7 @@ function checkSource(src: AudioSource, allowPipes: boolean): ShardItem[] {
   return items;
 }
 
-/** Groups items by speaker (C order of speakers, then of utterances) into shards of whole speakers. */
+/** Orders items by speaker, then utterance (C order, feats.ark's order), in shards of `size`. */
 function makeShards(items: ShardItem[], size: number): ShardItem[][] {
   const bySpk = new Map<string, ShardItem[]>();
   for (const it of items) {
@@ -174,17 +179,11 @@ function makeShards(items: ShardItem[], size: number): ShardItem[][] {
     if (l) l.push(it);
     else bySpk.set(it.spk, [it]);
   }
+  const ordered: ShardItem[] = [];
+  for (const spk of [...bySpk.keys()].sort(compareC))
+    ordered.push(...bySpk.get(spk)!.sort((a, b) => compareC(a.utt, b.utt)));
   const shards: ShardItem[][] = [];
-  let cur: ShardItem[] = [];
-  for (const spk of [...bySpk.keys()].sort(compareC)) {
-    const utts = bySpk.get(spk)!.sort((a, b) => compareC(a.utt, b.utt));
-    if (cur.length > 0 && cur.length + utts.length > size) {
-      shards.push(cur);
-      cur = [];
-    }
-    cur.push(...utts);
-  }
-  if (cur.length) shards.push(cur);
+  for (let i = 0; i < ordered.length; i += size) shards.push(ordered.slice(i, i + size));
   return shards;
 }
 
@@ -296,13 +295,13 @@ export async function prepareDataDir(opts: PrepareDataDirOptions): Promise<Prepa
   );
   const compress = opts.compress ?? true;
   const seed = opts.seed ?? 0;
-  const shardSize = opts.shardUtterances ?? 100;
+  const shardSize = opts.shardUtterances ?? 20;
   if (!(shardSize >= 1))
     throw new RangeError(`prepareDataDir: shardUtterances must be at least 1, got ${shardSize}`);
   const items = checkSource(src, opts.allowPipes ?? false);
   const shards = makeShards(items, shardSize);
   const key = createHash('sha256')
-    .update(JSON.stringify({ v: 1, shards, fb, compress, seed, text: src.text ? [...src.text] : null }))
+    .update(JSON.stringify({ v: 2, shards, fb, compress, seed, text: src.text ? [...src.text] : null }))
     .digest('hex');
 
   const summaryOf = (
@@ -337,6 +336,19 @@ export async function prepareDataDir(opts: PrepareDataDirOptions): Promise<Prepa
       done += shards[i]!.length;
     }
   }
+  // CMVN stats are read back from each shard's ark in shard order as soon as the shards before it
+  // are done, on this thread while the workers compute the next shards.
+  const cmvnAcc = new ShardCmvn(new Map(items.map((it) => [it.utt, it.spk])));
+  let nextCmvn = 0;
+  let cmvnDone: Promise<void> = Promise.resolve();
+  const advanceCmvn = () => {
+    while (nextCmvn < shards.length && results[nextCmvn]) {
+      const ark = shardFiles(shardDir, nextCmvn++).ark;
+      cmvnDone = cmvnDone.then(() => cmvnAcc.add(ark));
+      cmvnDone.catch(() => {}); // awaited below; this only keeps an early failure from being unhandled
+    }
+  };
+  advanceCmvn();
   if (done > 0)
     log(`prepareDataDir: resuming ${partial}: ${done} of ${items.length} utterances already done`);
   const jobs: ShardJob[] = [];
@@ -356,8 +368,10 @@ export async function prepareDataDir(opts: PrepareDataDirOptions): Promise<Prepa
     },
     (r) => {
       results[r.index] = r;
+      advanceCmvn();
     },
   );
+  await cmvnDone;
   const computed = total - computedBefore;
 
   // Assemble: one feats.ark in shard order, tables in C order.
@@ -383,9 +397,7 @@ export async function prepareDataDir(opts: PrepareDataDirOptions): Promise<Prepa
     path.join(partial, 'feats.scp'),
     lines(utts.map((u) => `${u} feats.ark:${featOffset.get(u)}`)),
   );
-  const cmvn: Array<{ key: string; value: Matrix }> = rs
-    .flatMap((r) => r.cmvn)
-    .map(([spk, s]) => ({ key: spk, value: { rows: 2, cols: s.length / 2, data: Float64Array.from(s) } }));
+  const cmvn = cmvnAcc.stats();
   cmvn.sort((a, b) => compareC(a.key, b.key));
   await writeArk(path.join(partial, 'cmvn.ark'), cmvn);
   const spk2utt = new Map<string, string[]>();

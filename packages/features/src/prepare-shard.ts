@@ -1,10 +1,9 @@
-// One shard of `prepareDataDir`: read the audio of a run of utterances, compute fbank, write the
-// shard's ark, then read it back to accumulate per-speaker CMVN statistics on the stored values (as
-// compute-cmvn-stats reads feats.scp after make_fbank.sh). Runs in a worker thread or in-process.
+// One shard of `prepareDataDir`: read the audio of a run of utterances, compute fbank and write the
+// shard's ark. Runs in a worker thread or in-process. CMVN statistics are accumulated by the caller
+// from the written arks (see ShardCmvn), so a shard need not hold whole speakers.
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Matrix, readArk, writeArk } from '@stnas/data-wsj';
-import { accCmvnStats } from './cmvn-stats';
+import { writeArk } from '@stnas/data-wsj';
 import { type FbankOptions, fbank } from './fbank';
 import { readAudio } from './read-audio';
 import { runPipe } from './run-pipe';
@@ -36,8 +35,6 @@ export interface ShardResult {
   index: number;
   /** Per utterance: [utt, byte offset in the shard ark, frames, samples]. */
   utts: Array<[string, number, number, number]>;
-  /** Per speaker (shards hold whole speakers): [spk, 2 x (D+1) stats row-major]. */
-  cmvn: Array<[string, number[]]>;
   arkBytes: number;
 }
 
@@ -94,26 +91,10 @@ export async function processShard(
     compress: job.compress ? 'auto' : undefined,
     scp: false,
   });
-  // Stats over what was stored: the compressed values when compressing, as Kaldi reads feats.scp.
-  const spkOf = new Map(job.items.map((it) => [it.utt, it.spk]));
-  const order: string[] = [];
-  const acc = new Map<string, Float64Array>();
-  for await (const { key, value } of readArk(files.ark, { reuse: true })) {
-    const spk = spkOf.get(key)!;
-    const m = value as Matrix;
-    let s = acc.get(spk);
-    if (!s) {
-      order.push(spk);
-      s = new Float64Array(2 * (m.cols + 1));
-      acc.set(spk, s);
-    }
-    accCmvnStats(s, m, `${key} in ${files.ark}`);
-  }
   const { size } = await stat(files.ark);
   const result: ShardResult = {
     index: job.index,
     utts: job.items.map((it) => [it.utt, offsets.get(it.utt)!, ...info.get(it.utt)!]),
-    cmvn: order.map((s) => [s, [...acc.get(s)!]]),
     arkBytes: size,
   };
   // The JSON marks the shard done, so it is written after the ark, atomically.
