@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBackends, useBackend } from '../../../test/backends';
 import { type ArpaModel, parseArpa } from './arpa-model';
 import { ctcCrfForwardBackward, ctcCrfLoss } from './ctc-crf-loss';
+import { crfForwardBackward } from './ctc-crf-utterance';
+import type { CtcBatch } from './ctc-forward-backward';
 import { CtcInputError, ctcLoss } from './ctc-loss';
 import { denominatorForwardBackward } from './denominator-forward-backward';
 import { buildDenominatorGraph, DenominatorGraphError } from './denominator-graph';
+import { denominatorLayout } from './denominator-layout';
 import { mulberry32 as rng } from './mulberry32';
 import { estimatePhoneLm } from './phone-lm';
 import { formatArpa } from './write-arpa';
@@ -208,15 +211,66 @@ describe('ctcCrfLoss gradient', () => {
     }
   });
 
-  it('falls back to log space when scores differ by thousands of nats, with the same answer', () => {
+  it('falls back to log space when every allowed path is thousands of nats down, with the same answer', () => {
     const graph = buildDenominatorGraph(estimatePhoneLm(LM_DATA, { order: 2 }), { numClasses: 4 });
-    const data = randomLogits(1, 6, 4, 8, 1);
-    for (let t = 0; t < 6; t++) data[t * 4 + (t % 2 ? 0 : 1)] = 3000; // one class per frame dominates
-    data[2 * 4 + 3] = 2999.5;
+    // frames say "1 1 _ 1 1 1": the labels "1 1", which the hard-back-off bigram forbids (LM_DATA
+    // never has them), so every allowed path takes a class 3000 nats down: exp underflows to 0
+    const data = new Float64Array(6 * 4);
+    for (let t = 0; t < 6; t++) data[t * 4 + (t === 2 ? 0 : 1)] = 3000;
     const res = denominatorForwardBackward(data, [1, 6, 4], [6], graph);
     const ref = denominatorForwardBackward(data, [1, 6, 4], [6], graph, { method: 'log' });
-    expect(res.logZ[0]).toBeCloseTo(ref.logZ[0]!, 9);
-    expect(Number.isFinite(res.logZ[0]!)).toBe(true);
+    expect(res.logSpaceFallbacks).toBe(1);
+    expect(ref.logZ[0]).toBeLessThan(-3000);
+    expect(res.logZ[0]).toBe(ref.logZ[0]);
+    expect(res.occupancy!).toBeAllclose(ref.occupancy!, { rtol: 1e-6, atol: 1e-7 });
+    // the posterior leaves class 1 at frames 1-3, where the forbidden "1 1" must be broken
+    expect(res.occupancy![1 * 4 + 1]).toBeLessThan(0.95);
+  });
+
+  it('agrees with log space in loss and gradient on long utterances with sharp logits (T 600)', () => {
+    // 600 frames of logits in [-15, 15]: per-frame posteriors near one-hot, path scores spanning
+    // thousands of nats; the scaled recursion must neither underflow nor drift from the exact one.
+    const r = rng(11);
+    const seqs = Array.from({ length: 300 }, () =>
+      Array.from({ length: 3 + Math.floor(r() * 12) }, () => 1 + Math.floor(r() * 9)),
+    );
+    const C = 10;
+    const graph = buildDenominatorGraph(estimatePhoneLm(seqs, { order: 4 }), { numClasses: C });
+    expect(graph.numLmStates).toBeGreaterThan(100);
+    const T = 600;
+    const data = randomLogits(3, T, C, 12, 15);
+    const lengths = [600, 577, 260];
+    const targets = [seqs[0]!.concat(seqs[1]!, seqs[2]!), seqs[3]!, seqs[4]!.concat(seqs[5]!)];
+    const batch: CtcBatch = {
+      data,
+      batch: 3,
+      time: T,
+      classes: C,
+      targets,
+      inputLengths: lengths,
+      blank: 0,
+      scores: 'logits',
+    };
+    const den = denominatorForwardBackward(data, [3, T, C], lengths, graph);
+    const denExact = denominatorForwardBackward(data, [3, T, C], lengths, graph, { method: 'log' });
+    expect(den.logSpaceFallbacks).toBe(0); // the scaled denominator held on its own
+    expect(den.logZ).toBeAllclose(denExact.logZ, { rtol: 1e-9, atol: 0 });
+    expect(den.occupancy!).toBeAllclose(denExact.occupancy!, { rtol: 1e-5, atol: 1e-6 });
+    const layout = denominatorLayout(graph);
+    const fast = crfForwardBackward(batch, layout, 0.01);
+    const exact = crfForwardBackward(batch, layout, 0.01, { method: 'log' });
+    for (let b = 0; b < 3; b++) {
+      expect(Number.isFinite(fast.losses[b]!)).toBe(true);
+      expect(Math.abs(fast.den[b]! - exact.den[b]!)).toBeLessThan(1e-5 * Math.abs(exact.den[b]!));
+      expect(Math.abs(fast.losses[b]! - exact.losses[b]!)).toBeLessThan(1e-5 * Math.abs(exact.losses[b]!));
+    }
+    // the gradient within 1e-5 of its largest entry, everywhere (entries near 0 have no relative scale)
+    const gmax = Math.max(...Array.from(exact.grad!, Math.abs));
+    expect(gmax).toBeGreaterThan(0.5);
+    let worst = 0;
+    for (let i = 0; i < exact.grad!.length; i++)
+      worst = Math.max(worst, Math.abs(fast.grad![i]! - exact.grad![i]!));
+    expect(worst).toBeLessThan(1e-5 * gmax);
   });
 });
 
