@@ -4,6 +4,7 @@
 // parsed here to check the rate, the channel count and that no samples are missing (truncated files).
 import { readFile } from 'node:fs/promises';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { splitFlacFrames } from './flac-frames';
 import type { ReadWavOptions, Wav } from './read-wav';
 
 /** The fields of a FLAC file's STREAMINFO block that matter here. */
@@ -34,11 +35,25 @@ function parseStreamInfo(bytes: Uint8Array, fail: (msg: string) => never): Strea
 let decoder: FLACDecoder | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
-// The decoder resets itself asynchronously after each file, so calls are serialised.
-function decodeFlac(bytes: Uint8Array) {
+// One decoder serves every file through decodeFrames (no per-file reset, see flac-frames.ts) when
+// the file splits into frames that decode to exactly the samples STREAMINFO declares. Otherwise
+// (unknown length, truncated or corrupt data, a false frame boundary) that decoder may hold part
+// of a frame, so it is dropped; when a fresh one fails too, the library's decodeFile, which parses
+// and checks the file itself and resets after, gives the result or the error. Calls are serialised.
+function decodeFlac(bytes: Uint8Array, totalSamples: number) {
   const run = queue.then(async () => {
     decoder ??= new FLACDecoder();
     await decoder.ready;
+    const frames = totalSamples > 0 ? splitFlacFrames(bytes) : undefined;
+    // A second try on a fresh decoder: libFLAC reports a missing frame when the block size differs
+    // from the previous file's, although every sample decodes.
+    for (let attempt = 0; frames && attempt < 2; attempt++) {
+      const fast = await decoder.decodeFrames(frames);
+      if (fast.errors.length === 0 && fast.samplesDecoded === totalSamples) return fast;
+      decoder.free();
+      decoder = new FLACDecoder();
+      await decoder.ready;
+    }
     return decoder.decodeFile(bytes);
   });
   queue = run.catch(() => {});
@@ -65,7 +80,7 @@ export async function readFlac(
   if (channel === -1) fail(`has ${info.numChannels} channels; choose one with the "channel" option`);
   if (!Number.isInteger(channel) || channel < 0 || channel >= info.numChannels)
     fail(`channel ${channel} does not exist; the file has ${info.numChannels} channel(s)`);
-  const decoded = await decodeFlac(bytes);
+  const decoded = await decodeFlac(bytes, info.totalSamples);
   if (decoded.errors.length > 0) fail(`corrupt FLAC data: ${decoded.errors[0]!.message}`);
   if (info.totalSamples > 0 && decoded.samplesDecoded !== info.totalSamples)
     fail(

@@ -1,0 +1,56 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flacAudioOffset, splitFlacFrames } from './flac-frames';
+import { readFlac } from './read-flac';
+import { readWav } from './read-wav';
+import { kaldiFixtures } from './testing/fixtures';
+
+const testWav = path.join(kaldiFixtures, 'features', 'test.wav'); // 23001 samples
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'flac-frames-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+/** Encodes test.wav with Debian's flac and the given block size. */
+async function encode(blockSize: number): Promise<{ file: string; bytes: Uint8Array }> {
+  const file = path.join(tmp, `b${blockSize}.flac`);
+  execFileSync('flac', ['-s', '-f', `--blocksize=${blockSize}`, '-o', file, testWav]);
+  return { file, bytes: await readFile(file) };
+}
+
+describe('splitFlacFrames', () => {
+  // 4096 has a block-size code of its own; 1000 is coded in 16 bits after the frame number
+  for (const blockSize of [4096, 1000]) {
+    it(`splits a file of block size ${blockSize} into ceil(23001 / ${blockSize}) frames`, async () => {
+      const { file, bytes } = await encode(blockSize);
+      const frames = splitFlacFrames(bytes)!;
+      expect(frames).toHaveLength(Math.ceil(23001 / blockSize));
+      for (const f of frames) expect([f[0], f[1]]).toEqual([0xff, 0xf8]);
+      expect(frames.reduce((a, f) => a + f.length, 0)).toBe(bytes.length - flacAudioOffset(bytes));
+      // and the decoder fed these frames gives the WAV's samples
+      const w = readWav(testWav);
+      expect(Buffer.from((await readFlac(file)).samples.buffer)).toEqual(Buffer.from(w.samples.buffer));
+    });
+  }
+
+  it('leaves a file whose first frame is not after the metadata to the library', async () => {
+    const { bytes } = await encode(4096);
+    const broken = Uint8Array.from(bytes);
+    broken[flacAudioOffset(bytes)] = 0;
+    expect(splitFlacFrames(broken)).toBeUndefined();
+    expect(splitFlacFrames(bytes.subarray(0, 10))).toBeUndefined();
+  });
+
+  it('decodes a good file exactly after a truncated one (the shared decoder is replaced)', async () => {
+    const { file, bytes } = await encode(4096);
+    const cut = bytes.subarray(0, Math.floor(bytes.length * 0.6));
+    await expect(readFlac(cut)).rejects.toThrow(/STREAMINFO declares 23001 samples but only \d+ decode/);
+    const w = readWav(testWav);
+    expect(Buffer.from((await readFlac(file)).samples.buffer)).toEqual(Buffer.from(w.samples.buffer));
+  });
+});
