@@ -104,6 +104,22 @@ describe('CtcWorkerPool', () => {
     expectSameBits(logParallel.grad!, logSerial.grad!);
   });
 
+  it('starts its workers before the first large batch returns, so that batch is already shared', () => {
+    // The pool blocks until its workers have loaded: nothing of their start-up (from source, tsx
+    // forks an esbuild process) may overlap what the main thread does next, such as a threaded
+    // OpenBLAS call, which a fork from another thread leaves waiting forever. A pool that returned
+    // before its workers were up would compute this first batch alone.
+    const pool = new CtcWorkerPool({ workers: 1 });
+    pools.push(pool);
+    const batch = makeBatch(21, 160, 400, 40);
+    const serial = ctcForwardBackward(batch);
+    const first = pool.run(batch);
+    expect(pool.failed).toBeUndefined();
+    expect(pool.lastWorkerUtterances).toBeGreaterThan(0);
+    expectSameBits(first.losses, serial.losses);
+    expectSameBits(first.grad!, serial.grad!);
+  });
+
   it('keeps small batches on the main thread without starting workers', () => {
     const pool = new CtcWorkerPool({ workers: 1 });
     pools.push(pool);

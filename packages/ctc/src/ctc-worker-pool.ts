@@ -43,6 +43,8 @@ export interface CtcWorkerPoolOptions {
   readonly minWork?: number;
   /** How long the main thread waits for a claimed utterance before computing it itself (ms). */
   readonly timeoutMs?: number;
+  /** How long the first large batch waits for the workers to load (ms, default 60 000). */
+  readonly startTimeoutMs?: number;
 }
 
 function defaultWorkerUrl(): URL {
@@ -51,11 +53,19 @@ function defaultWorkerUrl(): URL {
   return new URL(`./ctc-worker${ext}`, import.meta.url);
 }
 
-function spawnWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+/**
+ * Starts a worker on `url` through a small bootstrap that sets `ready[0]` to 1 once the module has
+ * loaded, or to -1 if it cannot load, so the pool can block until then (see `ensureWorkers`).
+ */
+function spawnWorker(url: URL, ready: Int32Array): Worker {
   // A TypeScript worker (tests and benchmarks from source) is loaded through tsx's API.
-  const code = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}));`;
-  return new Worker(code, { eval: true });
+  const load = url.pathname.endsWith('.ts')
+    ? `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(url.href)}))`
+    : `import(${JSON.stringify(url.href)})`;
+  const code = `const { workerData: { ready } } = require('node:worker_threads');
+const signal = (v) => { Atomics.store(ready, 0, v); Atomics.notify(ready, 0); };
+${load}.then(() => signal(1), (e) => { signal(-1); throw e; });`;
+  return new Worker(code, { eval: true, workerData: { ready } });
 }
 
 /** A persistent pool of worker threads computing the CTC forward-backward of large batches. */
@@ -63,6 +73,7 @@ export class CtcWorkerPool {
   private readonly size: number;
   private readonly url: URL;
   private readonly timeoutMs: number;
+  private readonly startTimeoutMs: number;
   private readonly minWork: number;
   private workers: Worker[] | undefined;
   private failure: Error | undefined;
@@ -74,6 +85,7 @@ export class CtcWorkerPool {
     this.size = Math.max(0, Math.floor(options.workers ?? availableParallelism() - 1));
     this.url = options.workerUrl ?? defaultWorkerUrl();
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
     this.minWork = options.minWork ?? CTC_PARALLEL_MIN_WORK;
   }
 
@@ -104,9 +116,11 @@ export class CtcWorkerPool {
     if (this.failure || this.size === 0) return undefined;
     if (this.workers) return this.workers;
     const workers: Worker[] = [];
+    // One flag per worker, set by the worker once its module has loaded.
+    const ready = new Int32Array(new SharedArrayBuffer(4 * this.size));
     try {
       for (let i = 0; i < this.size; i++) {
-        const w = spawnWorker(this.url);
+        const w = spawnWorker(this.url, ready.subarray(i, i + 1));
         w.unref(); // an idle pool never keeps the process alive
         w.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
         w.on('exit', (code) => this.fail(new Error(`CTC worker exited with code ${code}`)));
@@ -116,6 +130,29 @@ export class CtcWorkerPool {
       for (const w of workers) void w.terminate();
       this.fail(e instanceof Error ? e : new Error(String(e)));
       return undefined;
+    }
+    // Block until every worker has loaded, so that nothing of their start-up (from source, tsx
+    // starts an esbuild child process, a fork) overlaps what this thread does next. A fork from
+    // another thread during a threaded OpenBLAS call stops OpenBLAS's thread server under that call
+    // (its fork handler), and the call then waits forever (seen as an endless sched_yield).
+    const deadline = performance.now() + this.startTimeoutMs;
+    for (let i = 0; i < this.size; i++) {
+      while (Atomics.load(ready, i) === 0) {
+        const left = deadline - performance.now();
+        if (left <= 0 || Atomics.wait(ready, i, 0, left) === 'timed-out') break;
+      }
+      const state = Atomics.load(ready, i);
+      if (state !== 1) {
+        for (const w of workers) void w.terminate();
+        this.fail(
+          new Error(
+            state === 0
+              ? `CTC worker ${i} did not start within ${this.startTimeoutMs} ms`
+              : `CTC worker ${i} could not load ${this.url.href}`,
+          ),
+        );
+        return undefined;
+      }
     }
     this.workers = workers;
     return workers;
