@@ -29,7 +29,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'prepare-bench-'));
 const cleanup = [tmp];
 try {
   const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
-  const dist = mkdtempSync(path.join(src, '..', 'node_modules', '.cache', 'prepare-bench-'));
+  const cache = path.join(src, '..', 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dist = mkdtempSync(path.join(cache, 'prepare-bench-'));
   cleanup.push(dist);
   await build({
     config: false,
