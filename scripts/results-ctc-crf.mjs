@@ -6,8 +6,8 @@
 // phone LM); `--variants ctc,ctc-crf,ctc-crf-o2` adds a 2-gram denominator, `--report-only`
 // rewrites the block from the rows in OUT. Writes the ctc-crf block inside the loss-augment section of docs/results.md (between
 // its own markers, atomically), with the load average around every run. Two trainings run at once.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -56,6 +56,16 @@ function stnas(argv, what) {
   });
 }
 const lastJson = (s) => JSON.parse(s.trim().split('\n').pop());
+const git = (...argv) => execFileSync('git', argv, { cwd: root, encoding: 'utf8' }).trim();
+const headCommit = () => git('rev-parse', '--short', 'HEAD');
+// the files whose change would change what a CTC-CRF row computes
+const crfKernel = [
+  'packages/ctc/src/denominator-forward-backward.ts',
+  'packages/ctc/src/denominator-layout.ts',
+  'packages/ctc/src/denominator-graph.ts',
+  'packages/ctc/src/ctc-crf-utterance.ts',
+  'packages/ctc/src/ctc-crf-loss.ts',
+];
 
 mkdirSync(out, { recursive: true });
 const cfgFile = path.join(out, 'config.json');
@@ -202,6 +212,8 @@ async function run(v, seed) {
     devUtterances: hist[0]?.devUtterances ?? null,
     seconds: (performance.now() - t0) / 1000,
     trainSeconds,
+    trained: new Date().toISOString(),
+    commit: headCommit(),
     loadBefore,
     loadAfter: load(),
   };
@@ -235,13 +247,49 @@ for (const r of mine) {
   const h = JSON.parse(readFileSync(path.join(out, r.name, 'history.json'), 'utf8')).history.at(-1);
   r.trainLoss = h.trainLoss;
   r.devCtc = h.devCtcLoss ?? h.devLoss;
+  r.trainedAt = r.trained ?? statSync(path.join(out, r.name, 'history.json')).mtime.toISOString();
+}
+const when = (r) => `${r.trainedAt.slice(0, 16).replace('T', ' ')}${r.commit ? ` (${r.commit})` : ''}`;
+const history = (dir, name) =>
+  JSON.parse(readFileSync(path.join(dir, name, 'history.json'), 'utf8')).history.map((h) => [
+    h.trainLoss,
+    h.devLoss,
+  ]);
+const [kernelCommit, kernelDate] = git('log', '-1', '--format=%h %cI', '--', ...crfKernel).split(' ');
+let kernelNote =
+  `The CTC-CRF code (${crfKernel.map((f) => path.basename(f)).join(', ')}) last changed in ${kernelCommit} on ` +
+  `${kernelDate.slice(0, 16).replace('T', ' ')} UTC. "finished" is when a model's training ended (the time of its ` +
+  'history.json where the row does not record it) and the commit the row was trained at, where it records one.';
+// --compare DIR: the same runs trained again in another OUT, to check that rows of different days
+// and commits can stand in one table
+const compareDir = opt('--compare', undefined);
+if (compareDir) {
+  const again = JSON.parse(readFileSync(path.join(compareDir, 'rows.json'), 'utf8'));
+  const checks = [];
+  for (const o of again) {
+    const r = mine.find((x) => x.name === o.name && JSON.stringify(x.plan) === JSON.stringify(o.plan));
+    if (!r) continue;
+    const finished = o.trained ?? statSync(path.join(compareDir, o.name, 'history.json')).mtime.toISOString();
+    const label = `${o.name} again at ${finished.slice(0, 16).replace('T', ' ')}${o.commit ? ` (${o.commit})` : ''}`;
+    const same =
+      JSON.stringify(history(out, r.name)) === JSON.stringify(history(compareDir, o.name)) &&
+      r.per === o.per &&
+      r.wer === o.wer;
+    checks.push(
+      same
+        ? `${label}: the same training and dev losses at every epoch, the same PER and WER`
+        : `${label}: test WER ${pct(o.wer)} against ${pct(r.wer)}, greedy PER ${pct(o.per)} against ${pct(r.per)}`,
+    );
+  }
+  if (checks.length > 0)
+    kernelNote += ` Trained again to check that the rows can stand together: ${checks.join('; ')}.`;
 }
 const perRun = [
-  '| model | seed | test PER, greedy | test WER, word 3-gram LM | dev WER (tuned) | LM weight / word bonus | best epoch | dev loss (best) | last epoch: train loss / dev CTC loss | dev refs the phone LM forbids, per epoch | train+decode wall | load avg before / after |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| model | seed | test PER, greedy | test WER, word 3-gram LM | dev WER (tuned) | LM weight / word bonus | best epoch | dev loss (best) | last epoch: train loss / dev CTC loss | dev refs the phone LM forbids, per epoch | train+decode wall | load avg before / after | finished (UTC, commit) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ...mine.map(
     (r) =>
-      `| ${r.label} | ${r.seed} | ${pct(r.per)} | ${pct(r.wer)} | ${pct(r.devWer)} | ${r.lmWeight} / ${r.wordBonus} | ${r.bestEpoch} | ${r.devLoss.toFixed(2)} | ${r.trainLoss.toFixed(2)} / ${r.devCtc.toFixed(2)} | ${r.devInfinite.every((x) => x === null) ? '-' : `${r.devInfinite.join(', ')} of ${r.devUtterances ?? 90}`} | ${(r.seconds / 60).toFixed(1)} min | ${r.loadBefore} / ${r.loadAfter} |`,
+      `| ${r.label} | ${r.seed} | ${pct(r.per)} | ${pct(r.wer)} | ${pct(r.devWer)} | ${r.lmWeight} / ${r.wordBonus} | ${r.bestEpoch} | ${r.devLoss.toFixed(2)} | ${r.trainLoss.toFixed(2)} / ${r.devCtc.toFixed(2)} | ${r.devInfinite.every((x) => x === null) ? '-' : `${r.devInfinite.join(', ')} of ${r.devUtterances ?? 90}`} | ${(r.seconds / 60).toFixed(1)} min | ${r.loadBefore} / ${r.loadAfter} | ${when(r)} |`,
   ),
 ].join('\n');
 const by = (v, k) => mine.filter((r) => r.variant === v).map((r) => r[k]);
@@ -261,9 +309,41 @@ const versus = shown
     const dWer = (mean(by(v.name, 'wer')) - mean(by('ctc', 'wer'))) * 100;
     const dPer = (mean(by(v.name, 'per')) - mean(by('ctc', 'per'))) * 100;
     const sign = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
-    return `${v.label} minus CTC: ${sign(dWer)} WER points with the word LM, ${sign(dPer)} greedy PER points (means over ${by(v.name, 'wer').length} and ${by('ctc', 'wer').length} runs).`;
+    const perSeed = seeds
+      .map((seed) => {
+        const a = mine.find((r) => r.variant === v.name && r.seed === seed);
+        const c = mine.find((r) => r.variant === 'ctc' && r.seed === seed);
+        return a && c ? `seed ${seed} ${sign((a.wer - c.wer) * 100)}` : undefined;
+      })
+      .filter(Boolean);
+    const verdict =
+      dWer <= 1
+        ? dWer < 0
+          ? 'better than CTC, so within 1 point of it'
+          : 'within 1 point of CTC'
+        : 'not within 1 point of CTC';
+    return `${v.label} minus CTC: ${sign(dWer)} WER points with the word LM (${perSeed.join(', ')}), ${sign(dPer)} greedy PER points (means over ${by(v.name, 'wer').length} and ${by('ctc', 'wer').length} runs): ${verdict} (issue 18).`;
   })
   .join('\n');
+// the 2-gram denominator against CTC seed by seed, in words of the test set
+const testWords = readFileSync(path.join(corpus, 'test', 'text'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .reduce((n, l) => n + l.trim().split(/\s+/).length - 1, 0);
+const o2Pairs = seeds
+  .map((seed) => [
+    mine.find((r) => r.variant === 'ctc-crf-o2' && r.seed === seed),
+    mine.find((r) => r.variant === 'ctc' && r.seed === seed),
+  ])
+  .filter(([a, c]) => a && c)
+  .map(([a, c]) => Math.round((c.wer - a.wer) * testWords));
+const o2Paired =
+  `Paired by seed it is ahead of CTC in ${o2Pairs.filter((d) => d > 0).length} of ${o2Pairs.length} seed(s), by ` +
+  `${o2Pairs.join(', ')} of the ${testWords} test words (one word is ${(100 / testWords).toFixed(2)} points)${
+    o2Pairs.length >= 3 && o2Pairs.every((d) => d > 0)
+      ? `: the same sign every time; the smallest margin is ${Math.min(...o2Pairs)} word(s)`
+      : ': not settled'
+  }`;
 const o4 = lmStats.find((r) => r.order === 4);
 const o2 = lmStats.find((r) => r.order === 2);
 const stat = (r, set) =>
@@ -288,6 +368,8 @@ ${summary}
 ${versus}
 
 ${perRun}
+
+${kernelNote}
 
 #### CTC-CRF here against CAT's, and what this corpus does to its denominator
 
@@ -317,7 +399,7 @@ LM search is the fair test. With the 2-gram (perplexity ${stat(o2, 'train')} on 
 ${stat(o2, 'test')} on test) the LM explains far less of the text and the acoustic outputs must carry
 the rest${
   has('ctc-crf-o2') && has('ctc') && has('ctc-crf')
-    ? `: with the word LM, CTC-CRF over the 2-gram reaches ${pct(mean(by('ctc-crf-o2', 'wer')))} WER (${by('ctc-crf-o2', 'wer').length} run(s)) against CTC's ${pct(mean(by('ctc', 'wer')))} and the 4-gram CTC-CRF's ${pct(mean(by('ctc-crf', 'wer')))}, while its greedy PER is the worst of the three (${pct(mean(by('ctc-crf-o2', 'per')))}): its outputs are the least like phone posteriors and the most useful under a real LM. From ${by('ctc-crf-o2', 'wer').length} seed(s) this points the way rather than settles it, and \`--crf-order\` stays 4 by default, as CAT's`
+    ? `: with the word LM, CTC-CRF over the 2-gram reaches ${pct(mean(by('ctc-crf-o2', 'wer')))} WER (${by('ctc-crf-o2', 'wer').length} run(s)) against CTC's ${pct(mean(by('ctc', 'wer')))} and the 4-gram CTC-CRF's ${pct(mean(by('ctc-crf', 'wer')))}, while its greedy PER is the worst of the three (${pct(mean(by('ctc-crf-o2', 'per')))}): its outputs are the least like phone posteriors and the most useful under a real LM. ${o2Paired}; \`--crf-order\` stays 4 by default, as CAT's`
     : ''
 }.
 On WSJ the same 4-gram is estimated from about 37,000 sentences of newspaper text and cannot carry a
