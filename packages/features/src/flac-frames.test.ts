@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,42 @@ describe('splitFlacFrames', () => {
       expect(Buffer.from((await readFlac(file)).samples.buffer)).toEqual(Buffer.from(w.samples.buffer));
     });
   }
+
+  it('does not split a frame at a copy of a frame header inside the audio', async () => {
+    // White noise is stored verbatim, so samples whose big-endian bytes copy the first frame's
+    // header (sync code, fields and a valid CRC-8) put that header inside frame 0's data.
+    const n = 20000;
+    const x = new Int16Array(n);
+    let s = 12345;
+    for (let i = 0; i < n; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      x[i] = (s >>> 16) - 32768;
+    }
+    const encodeRaw = async () => {
+      const raw = path.join(tmp, 'noise.raw');
+      const file = path.join(tmp, 'noise.flac');
+      await writeFile(raw, x);
+      const format = ['--endian=little', '--sign=signed', '--channels=1', '--bps=16', '--sample-rate=16000'];
+      execFileSync('flac', [
+        '-s',
+        '-f',
+        '--force-raw-format',
+        ...format,
+        '--blocksize=4096',
+        '-o',
+        file,
+        raw,
+      ]);
+      return { file, bytes: await readFile(file) };
+    };
+    const first = (await encodeRaw()).bytes;
+    const h = first.subarray(flacAudioOffset(first), flacAudioOffset(first) + 6);
+    for (let k = 0; k < 3; k++) x[1000 + k] = (((h[2 * k]! << 8) | h[2 * k + 1]!) << 16) >> 16;
+    const { file, bytes } = await encodeRaw();
+    expect(Buffer.from(bytes).indexOf(Buffer.from(h), flacAudioOffset(bytes) + 6)).toBeGreaterThan(0);
+    expect(splitFlacFrames(bytes)).toHaveLength(Math.ceil(n / 4096));
+    expect((await readFlac(file)).samples).toEqual(Float32Array.from(x));
+  });
 
   it('leaves a file whose first frame is not after the metadata to the library', async () => {
     const { bytes } = await encode(4096);

@@ -2,8 +2,9 @@
 // decoder can decode file after file through `decodeFrames` instead of `decodeFile`, which resets
 // the decoder (a new wasm instance and heap) after every file: that reset was half of the decode
 // time. A frame starts with the sync code 0xFFF8 (fixed block size) or 0xFFF9 (variable) and a
-// header whose CRC-8 matches; the frame runs to the next such header. A false match inside the
-// audio data fails libFLAC's CRC-16 of the frame, and the caller falls back to decodeFile.
+// header whose CRC-8 matches, and ends with the CRC-16 of the whole frame; a boundary is taken only
+// where both match, as the library's own parser (codec-parser) does, so the sync code turning up
+// inside the audio data (about one file in a hundred) does not split a frame.
 
 // CRC-8, polynomial x^8 + x^2 + x + 1 (0x07), initialised with 0 (FLAC spec, "FRAME_HEADER").
 const CRC8 = new Uint8Array(256);
@@ -11,6 +12,15 @@ for (let i = 0; i < 256; i++) {
   let c = i;
   for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
   CRC8[i] = c;
+}
+
+// CRC-16, polynomial x^16 + x^15 + x^2 + 1 (0x8005), initialised with 0, over a whole frame; run
+// over the frame and its own CRC-16 it gives 0.
+const CRC16 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let c = i << 8;
+  for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+  CRC16[i] = c;
 }
 
 /** The byte after the metadata blocks (where the first frame starts), or -1 when they run past the end. */
@@ -64,13 +74,20 @@ export function splitFlacFrames(bytes: Uint8Array): Uint8Array[] | undefined {
   if ((sync !== 0xf8 && sync !== 0xf9) || !isFrameHeader(bytes, start, sync)) return undefined;
   const frames: Uint8Array[] = [];
   let begin = start;
-  // the smallest frame is a header (6 bytes at least), one subframe byte and the CRC-16
-  for (let p = start + 8; p + 1 < bytes.length; p++) {
-    if (bytes[p] === 0xff && bytes[p + 1] === sync && isFrameHeader(bytes, p, sync)) {
+  let crc = 0; // CRC-16 of bytes[begin, p)
+  for (let p = start; p + 1 < bytes.length; p++) {
+    // the smallest frame is a header (6 bytes at least), one subframe byte and the CRC-16
+    if (
+      crc === 0 &&
+      p >= begin + 9 &&
+      bytes[p] === 0xff &&
+      bytes[p + 1] === sync &&
+      isFrameHeader(bytes, p, sync)
+    ) {
       frames.push(bytes.subarray(begin, p));
       begin = p;
-      p += 7;
     }
+    crc = ((crc << 8) & 0xffff) ^ CRC16[(crc >> 8) ^ bytes[p]!]!;
   }
   frames.push(bytes.subarray(begin));
   return frames;
