@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { flacAudioOffset, splitFlacFrames } from './flac-frames';
 import { readFlac } from './read-flac';
 import { readWav } from './read-wav';
@@ -24,7 +24,9 @@ async function encode(blockSize: number): Promise<{ file: string; bytes: Uint8Ar
 }
 
 describe('splitFlacFrames', () => {
-  // 4096 has a block-size code of its own; 1000 is coded in 16 bits after the frame number
+  // 4096 has a block-size code of its own; 1000 is coded in 16 bits after the frame number. The
+  // shared decoder is replaced when the block size changes, where libFLAC would report (and the
+  // library print) a missing frame.
   for (const blockSize of [4096, 1000]) {
     it(`splits a file of block size ${blockSize} into ceil(23001 / ${blockSize}) frames`, async () => {
       const { file, bytes } = await encode(blockSize);
@@ -34,7 +36,13 @@ describe('splitFlacFrames', () => {
       expect(frames.reduce((a, f) => a + f.length, 0)).toBe(bytes.length - flacAudioOffset(bytes));
       // and the decoder fed these frames gives the WAV's samples
       const w = readWav(testWav);
-      expect(Buffer.from((await readFlac(file)).samples.buffer)).toEqual(Buffer.from(w.samples.buffer));
+      const printed = vi.spyOn(console, 'error');
+      try {
+        expect(Buffer.from((await readFlac(file)).samples.buffer)).toEqual(Buffer.from(w.samples.buffer));
+        expect(printed).not.toHaveBeenCalled();
+      } finally {
+        printed.mockRestore();
+      }
     });
   }
 

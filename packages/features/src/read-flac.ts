@@ -14,6 +14,8 @@ interface StreamInfo {
   bitsPerSample: number;
   /** 0 when the encoder did not know it. */
   totalSamples: number;
+  /** The largest block (frame) size in samples. */
+  maxBlockSize: number;
 }
 
 function parseStreamInfo(bytes: Uint8Array, fail: (msg: string) => never): StreamInfo {
@@ -29,10 +31,12 @@ function parseStreamInfo(bytes: Uint8Array, fail: (msg: string) => never): Strea
   const bitsPerSample = (((b(12) & 1) << 4) | (b(13) >> 4)) + 1;
   const totalSamples =
     (b(13) & 0x0f) * 2 ** 32 + ((b(14) << 24) >>> 0) + (b(15) << 16) + (b(16) << 8) + b(17);
-  return { sampleRate, numChannels, bitsPerSample, totalSamples };
+  const maxBlockSize = (b(2) << 8) | b(3);
+  return { sampleRate, numChannels, bitsPerSample, totalSamples, maxBlockSize };
 }
 
 let decoder: FLACDecoder | undefined;
+let decoderStream = ''; // the block size, rate, channels and bits of the files it has decoded
 let queue: Promise<unknown> = Promise.resolve();
 
 // One decoder serves every file through decodeFrames (no per-file reset, see flac-frames.ts) when
@@ -40,13 +44,21 @@ let queue: Promise<unknown> = Promise.resolve();
 // (unknown length, truncated or corrupt data, a false frame boundary) that decoder may hold part
 // of a frame, so it is dropped; when a fresh one fails too, the library's decodeFile, which parses
 // and checks the file itself and resets after, gives the result or the error. Calls are serialised.
-function decodeFlac(bytes: Uint8Array, totalSamples: number) {
+function decodeFlac(bytes: Uint8Array, info: StreamInfo) {
+  const { totalSamples } = info;
+  const stream = `${info.maxBlockSize} ${info.sampleRate} ${info.numChannels} ${info.bitsPerSample}`;
   const run = queue.then(async () => {
+    // libFLAC reports (and the library prints) a missing frame when the block size differs from
+    // the previous file's, so a file of another kind starts a fresh decoder.
+    if (decoder && stream !== decoderStream) {
+      decoder.free();
+      decoder = undefined;
+    }
+    decoderStream = stream;
     decoder ??= new FLACDecoder();
     await decoder.ready;
     const frames = totalSamples > 0 ? splitFlacFrames(bytes) : undefined;
-    // A second try on a fresh decoder: libFLAC reports a missing frame when the block size differs
-    // from the previous file's, although every sample decodes.
+    // A second try on a fresh decoder in case the first was left in a bad state.
     for (let attempt = 0; frames && attempt < 2; attempt++) {
       const fast = await decoder.decodeFrames(frames);
       if (fast.errors.length === 0 && fast.samplesDecoded === totalSamples) return fast;
@@ -80,7 +92,7 @@ export async function readFlac(
   if (channel === -1) fail(`has ${info.numChannels} channels; choose one with the "channel" option`);
   if (!Number.isInteger(channel) || channel < 0 || channel >= info.numChannels)
     fail(`channel ${channel} does not exist; the file has ${info.numChannels} channel(s)`);
-  const decoded = await decodeFlac(bytes, info.totalSamples);
+  const decoded = await decodeFlac(bytes, info);
   if (decoded.errors.length > 0) fail(`corrupt FLAC data: ${decoded.errors[0]!.message}`);
   if (info.totalSamples > 0 && decoded.samplesDecoded !== info.totalSamples)
     fail(
