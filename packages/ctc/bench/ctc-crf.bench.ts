@@ -3,9 +3,6 @@
 // transcripts (packages/corpus/data/train/text through lang/lexicon.txt and lang/units.txt), the
 // unpruned 4-gram and the 3-gram, and where the time goes (the serial kernels alone).
 import '@tensorflow/tfjs-backend-cpu';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAverage, markdownTable, median, record } from '../../../bench/report';
 import { crfForwardBackward } from '../src/ctc-crf-utterance';
@@ -22,51 +19,12 @@ import {
   sharedCtcPool,
 } from '../src/index';
 import { mulberry32 as rng } from '../src/mulberry32';
+import { phoneSequences } from './corpus-phones';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const data = path.resolve(here, '../../corpus/data');
 const B = 32;
 const T = 300;
 const C = 72;
 const REPS = 7;
-
-/** Phone-id sequences of a data dir's transcripts (first pronunciation of each word). */
-function phoneSequences(dir: string): number[][] {
-  const units = new Map<string, number>();
-  for (const line of readFileSync(path.join(data, 'lang/units.txt'), 'utf8').split('\n')) {
-    const [u, id] = line.trim().split(/\s+/);
-    if (u && id) units.set(u, Number(id));
-  }
-  const lexicon = new Map<string, number[]>();
-  readFileSync(path.join(data, 'lang/lexicon.txt'), 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      const [w, ...phones] = line.trim().split(/\s+/);
-      if (!w || lexicon.has(w)) return;
-      lexicon.set(
-        w,
-        phones.map((p) => {
-          const id = units.get(p);
-          if (id === undefined) throw new Error(`lang/lexicon.txt:${i + 1}: phone ${p} is not in units.txt`);
-          return id;
-        }),
-      );
-    });
-  return readFileSync(path.join(data, dir, 'text'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((line, i) =>
-      line
-        .trim()
-        .split(/\s+/)
-        .slice(1)
-        .flatMap((w) => {
-          const p = lexicon.get(w);
-          if (!p) throw new Error(`${dir}/text:${i + 1}: word ${w} is not in lang/lexicon.txt`);
-          return p;
-        }),
-    );
-}
 
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
