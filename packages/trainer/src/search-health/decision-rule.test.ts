@@ -95,6 +95,25 @@ describe('undecided nodes and the warning', () => {
     expect(w).not.toContain('\n');
   });
 
+  it('speaks of one node in the singular', () => {
+    const w = undecidedWarning(
+      [
+        [0.969, 0.031],
+        [0.444, 0.556],
+      ],
+      [
+        ['C1D1', 'C2D2'],
+        ['C1D1', 'C2D2'],
+      ],
+      0.6,
+    );
+    expect(w).toBe(
+      'the search did not decide: node 1 (largest p 0.556 for C2D2; uniform 0.500) is below p 0.6, ' +
+        'so that op of the derived architecture is close to a coin flip (search longer or with a larger ' +
+        'architecture learning rate)',
+    );
+  });
+
   it('is silent when every node decided', () => {
     expect(undecidedWarning(decided, names, 0.6)).toBeUndefined();
   });

@@ -80,7 +80,7 @@ export function undecidedWarning(
     .join(', ');
   return (
     `the search did not decide: ${list} ${nodes.length === 1 ? 'is' : 'are'} below p ${threshold}, ` +
-    `so ${nodes.length === 1 ? 'that op' : 'those ops'} of the derived architecture are close to a coin flip ` +
+    `so ${nodes.length === 1 ? 'that op of the derived architecture is' : 'those ops of the derived architecture are'} close to a coin flip ` +
     '(search longer or with a larger architecture learning rate)'
   );
 }
