@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQueueUrl, redact } from './redis-url';
+import { connectFailure, parseQueueUrl, redact } from './redis-url';
 
 describe('parseQueueUrl', () => {
   it('reads host, port, database, user, password and TLS, and never shows the password', () => {
@@ -34,5 +34,26 @@ describe('parseQueueUrl', () => {
     );
     expect(redact('redis://u:pw@h:1')).toBe('redis://u:***@h:1');
     expect(redact('redis://h:1')).toBe('redis://h:1');
+  });
+});
+
+describe('connectFailure', () => {
+  const fail = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
+  it('names refused credentials, an untrusted certificate and an expired one apart', () => {
+    expect(connectFailure(fail('WRONGPASS invalid username-password pair'))).toBe(
+      'authentication failed (WRONGPASS invalid username-password pair)',
+    );
+    expect(
+      connectFailure(fail('self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN')),
+    ).toBe(
+      'TLS certificate not trusted (self-signed certificate in certificate chain); trust a private CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem',
+    );
+    // Trusting a CA does not mend an expired certificate, so the advice differs.
+    expect(connectFailure(fail('certificate has expired', 'CERT_HAS_EXPIRED'))).toBe(
+      "TLS certificate outside its validity dates (certificate has expired); renew the server's certificate or check this machine's clock",
+    );
+    expect(connectFailure(fail('connect ECONNREFUSED 127.0.0.1:1\nmore', 'ECONNREFUSED'))).toBe(
+      'connect ECONNREFUSED 127.0.0.1:1',
+    );
   });
 });

@@ -52,17 +52,32 @@ export function redact(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
 }
 
-/** OpenSSL's codes for a server certificate that does not chain to a trusted CA or is expired. */
-const TLS_TRUST_CODES = new Set([
+/** OpenSSL's codes for a server certificate that does not chain to a trusted CA. */
+const TLS_UNTRUSTED_CODES = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
 ]);
+
+/** OpenSSL's codes for a certificate used outside its validity dates. */
+const TLS_DATE_CODES = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+
+/**
+ * Why a connection failed, in one line: refused credentials, a certificate that does not chain to
+ * a trusted CA (with how to trust a private one), one outside its dates, or the error's own message.
+ */
+export function connectFailure(err: Error & { code?: string }): string {
+  const msg = err.message.split('\n')[0]!;
+  if (/WRONGPASS|NOAUTH|invalid username-password/i.test(msg)) return `authentication failed (${msg})`;
+  if (err.code && TLS_UNTRUSTED_CODES.has(err.code))
+    return `TLS certificate not trusted (${msg}); trust a private CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`;
+  if (err.code && TLS_DATE_CODES.has(err.code))
+    return `TLS certificate outside its validity dates (${msg}); renew the server's certificate or check this machine's clock`;
+  return msg;
+}
 
 /**
  * Connects once, without retrying, and pings: an unreachable server or refused credentials become a
@@ -86,12 +101,7 @@ export async function probeQueue(t: QueueTarget, timeoutMs = 5000): Promise<void
     await client.ping();
   } catch (err) {
     // The 'error' event says why (ECONNREFUSED, WRONGPASS); the rejection only that the connection closed.
-    const msg = (first?.message || (err as Error).message).split('\n')[0]!;
-    const why = /WRONGPASS|NOAUTH|invalid username-password/i.test(msg)
-      ? `authentication failed (${msg})`
-      : first?.code && TLS_TRUST_CODES.has(first.code)
-        ? `TLS certificate not trusted (${msg}); trust a private CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`
-        : msg;
+    const why = connectFailure(first?.message ? first : (err as Error));
     throw new QueueUnavailableError(`cannot reach Redis at ${t.display}: ${why}`);
   } finally {
     client.disconnect();
