@@ -39,13 +39,16 @@ import {
   cliCommand,
   collectReport,
   collectResults,
+  conditionalLosses,
   configOps,
   configWithOps,
   corpusDir,
+  countPaths,
   createAdam,
   createObjective,
   createProgress,
   DEFAULT_DECISION_RULE,
+  DEFAULT_PATH_CHECK,
   DEFAULT_PIPELINE,
   DEFAULT_TUNING_GRID,
   type DecisionRule,
@@ -71,8 +74,11 @@ import {
   type ExperimentRun,
   type ExperimentSizes,
   entropy,
+  enumeratePaths,
   estimateStepHeap,
   evaluateLoss,
+  expectedLoss,
+  expectedLossGradient,
   type FailedJob,
   type FeaturePipeline,
   formatDuration,
@@ -102,6 +108,9 @@ import {
   noAudioMessage,
   nodeEntropies,
   openStageSet,
+  type PathCheck,
+  type PathEvidence,
+  type PathLoss,
   PHONE_LM_FILE,
   type PipelineInputs,
   type PipelineResult,
@@ -121,6 +130,8 @@ import {
   parseQueueUrl,
   parseSpecAugmentConfig,
   parseSpeedFactors,
+  pathCheckLine,
+  pathRank,
   pinConfig,
   pinPlan,
   pinRunConfig,
@@ -736,8 +747,46 @@ describe('@stnas/trainer public API', () => {
         probs: readonly (readonly number[])[],
         candidates: readonly (readonly string[])[],
         threshold: number,
+        evidence?: PathEvidence,
       ) => string | undefined
     >();
+  });
+  it('PathEvidence', () => {
+    expectTypeOf<PathEvidence>().toEqualTypeOf<{
+      conditional: readonly (readonly number[])[];
+      paths: number;
+    }>();
+  });
+  it('PathLoss', () => {
+    expectTypeOf<PathLoss>().toEqualTypeOf<{ choices: readonly number[]; loss: number }>();
+  });
+  it('path table functions', () => {
+    type Probs = readonly (readonly number[])[];
+    expectTypeOf(countPaths).toEqualTypeOf<(counts: readonly number[]) => number>();
+    expectTypeOf(enumeratePaths).toEqualTypeOf<
+      (counts: readonly number[], max: number) => number[][] | undefined
+    >();
+    expectTypeOf(expectedLoss).toEqualTypeOf<(probs: Probs, table: readonly PathLoss[]) => number>();
+    expectTypeOf(conditionalLosses).toEqualTypeOf<(probs: Probs, table: readonly PathLoss[]) => number[][]>();
+    expectTypeOf(expectedLossGradient).toEqualTypeOf<
+      (probs: Probs, table: readonly PathLoss[]) => number[][]
+    >();
+    expectTypeOf(pathRank).toEqualTypeOf<
+      (table: readonly PathLoss[], choices: readonly number[]) => number
+    >();
+  });
+  it('PathCheck', () => {
+    expectTypeOf<PathCheck>().toEqualTypeOf<{
+      split: 'held-out';
+      utterances: number;
+      paths: number;
+      rank: number;
+      loss: number;
+      best: string[];
+      bestLoss: number;
+    }>();
+    expectTypeOf(pathCheckLine).toEqualTypeOf<(c: PathCheck) => string>();
+    expectTypeOf(DEFAULT_PATH_CHECK).toEqualTypeOf<number>();
   });
   it('entropy', () => {
     expectTypeOf(entropy).toEqualTypeOf<(p: readonly number[]) => number>();
@@ -881,6 +930,7 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<DerivedArchitecture['decision']>().toEqualTypeOf<DecisionRule | undefined>();
     expectTypeOf<DerivedArchitecture['stopReason']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<DerivedArchitecture['warning']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<DerivedArchitecture['pathCheck']>().toEqualTypeOf<PathCheck | undefined>();
   });
   it('SearchInputs', () => {
     expectTypeOf<SearchInputs>().toExtend<StageInputs>();
@@ -888,6 +938,7 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<SearchInputs['heldOutRatio']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['archLr']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['decision']>().toEqualTypeOf<DecisionRule | undefined>();
+    expectTypeOf<SearchInputs['pathCheck']>().toEqualTypeOf<number | undefined>();
   });
   it('runSearch', () => {
     expectTypeOf(runSearch).toEqualTypeOf<

@@ -71,7 +71,7 @@ export type {
 export { architectureSvg, escapeHtml, lineChartSvg, renderReport } from './report/report-html';
 export type { RunResults } from './report/run-report';
 export { collectReport, readArchProbs, writeReport } from './report/run-report';
-export type { DecisionRule, UndecidedNode } from './search-health/decision-rule';
+export type { DecisionRule, PathEvidence, UndecidedNode } from './search-health/decision-rule';
 export {
   DEFAULT_DECISION_RULE,
   decisionStop,
@@ -79,6 +79,17 @@ export {
   undecidedWarning,
 } from './search-health/decision-rule';
 export { entropy, nodeEntropies } from './search-health/node-entropy';
+export type { PathCheck, PathLoss } from './search-health/path-table';
+export {
+  conditionalLosses,
+  countPaths,
+  DEFAULT_PATH_CHECK,
+  enumeratePaths,
+  expectedLoss,
+  expectedLossGradient,
+  pathCheckLine,
+  pathRank,
+} from './search-health/path-table';
 export { randomArchitecture } from './search-health/random-architecture';
 export type { BuildWordLmInputs, BuildWordLmResult } from './stages/build-word-lm';
 export { buildWordLm } from './stages/build-word-lm';

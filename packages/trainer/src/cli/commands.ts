@@ -6,6 +6,7 @@ import { parseSpeedFactors } from '../data/speed-perturb-train';
 import { InputError, UsageError } from '../errors';
 import { readJson } from '../files';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
+import { DEFAULT_PATH_CHECK, pathCheckLine } from '../search-health/path-table';
 import type { DecodeResult } from '../stages/decode';
 import { DEFAULT_BATCH_FRAMES, type StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
@@ -212,7 +213,8 @@ export async function runCommand(
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const decision = decisionRule(v);
-      const s = { ...i, estimator, heldOutRatio, archLr, decision };
+      const pathCheck = int(v, 'path-check', DEFAULT_PATH_CHECK, 0, 1_000_000);
+      const s = { ...i, estimator, heldOutRatio, archLr, decision, pathCheck };
       await selectBackend(backend);
       const { pinConfig } = await import('../stages/pipeline');
       pinConfig(i.out, s.config);
@@ -227,6 +229,7 @@ export async function runCommand(
           probs: r.derived?.probs ?? [],
           entropy: r.derived?.entropy ?? [],
           stopReason: r.derived?.stopReason,
+          ...(r.derived?.pathCheck ? { pathCheck: r.derived.pathCheck } : {}),
         },
         `search done: ${ops.join(' ')} (${r.derived?.stopReason ?? 'paused'})`,
       );
@@ -269,6 +272,7 @@ export async function runCommand(
       const beam = int(v, 'beam', 0, 0, 10000);
       const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
       const decision = decisionRule(v);
+      const pathCheck = int(v, 'path-check', DEFAULT_PATH_CHECK, 0, 1_000_000);
       const wordLm = v['word-lm'] === undefined ? undefined : existing(str(v, 'word-lm'), 'word-lm', 'file');
       const p = {
         ...i,
@@ -282,6 +286,7 @@ export async function runCommand(
         lrFloor: 1e-5,
         beam,
         decision,
+        pathCheck,
         epochs: { search: searchEpochs },
         wordLm,
       };
@@ -393,10 +398,16 @@ export async function runCommand(
       });
       warnUndecided(io, r.warning);
       io.out(r.table);
+      if (r.pathCheck) io.out(`path check: ${pathCheckLine(r.pathCheck)}`);
       io.out(`report: ${r.report}`);
       if (json)
         io.out(
-          JSON.stringify({ results: r.results, model: r.model, architectureProbs: r.architectureProbs }),
+          JSON.stringify({
+            results: r.results,
+            model: r.model,
+            architectureProbs: r.architectureProbs,
+            ...(r.pathCheck ? { pathCheck: r.pathCheck } : {}),
+          }),
         );
       return 0;
     }

@@ -69,6 +69,10 @@ const DECISION = `  --stable-epochs N    the search stops once the argmax of eve
   --decision-threshold X  ... and every node's largest p is at least X (default 0.6); a search
                        that ends with a node below X prints the "did not decide" warning`;
 
+const PATH_CHECK = `  --path-check N       when the search ends, evaluate every path of a space with at most N paths
+                       on the held-out split and rank the derived architecture among them
+                       (OUT/search/paths.json; default 64, 0 turns it off)`;
+
 /** Per-command help. */
 export const COMMAND_HELP: Record<string, string> = {
   warmup: `Usage: stnas warmup --config FILE --data DIR --dev DIR --out DIR [options]
@@ -95,7 +99,8 @@ ${TRAIN_COMMON}
   --estimator NAME     st|gdas|snas|darts|spos (default st)
   --held-out-ratio X   fraction of train moved to the held-out split (default 0.1)
   --arch-lr X          Adam learning rate of the architecture logits (default 5e-3)
-${DECISION}`,
+${DECISION}
+${PATH_CHECK}`,
   retrain: `Usage: stnas retrain --config FILE --data DIR --dev DIR --out DIR [options]
 
 Builds the derived architecture (OUT/search/architecture.json, or --arch) from scratch and trains
@@ -157,7 +162,8 @@ ${TRAIN_COMMON}
   --word-lm FILE       also decode the test set to words with this word n-gram LM (ARPA, e.g. from
                        'stnas lm') and report its WER; LM weight and word bonus tuned on --dev
                        (OUT/word-lm-tuning.json); --beam is the word search's (default 16)
-${DECISION}`,
+${DECISION}
+${PATH_CHECK}`,
   demo: `Usage: stnas demo [--out DIR] [--json] [--seed N] [--quick] [search options]
 
 The whole pipeline on the bundled corpus with a small search space (under 15 minutes on 2 CPU
@@ -165,8 +171,10 @@ cores), then the searched architecture retrained beside two human-designed basel
 candidate everywhere, and the largest) and one architecture drawn at random from the space (seeded
 by --seed), all retrained the same way, with parameters and test PER. A model whose architecture
 equals an earlier row's is not retrained: its row reads "same as searched" (or the row it repeats).
-Prints "warning: the search did not decide: ..." when some node ends below --decision-threshold.
-With --json the last line is { "results": [...], "model": "<dir>", "architectureProbs": [[...]] }.
+Prints "warning: the search did not decide: ..." when some node ends below --decision-threshold,
+and where the derived architecture ranks among all 16 paths of the space by held-out loss.
+With --json the last line is { "results": [...], "model": "<dir>", "architectureProbs": [[...]],
+"pathCheck": {...} }.
 
   --out DIR            run directory (default ./stnas-demo); a rerun resumes
   --quick              a few steps per stage (a smoke test, not a result)

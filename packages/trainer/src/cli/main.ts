@@ -54,6 +54,7 @@ const OPTIONS = {
   'arch-lr': S,
   'stable-epochs': S,
   'decision-threshold': S,
+  'path-check': S,
   'search-epochs': S,
   arch: S,
   name: S,
@@ -109,7 +110,15 @@ const TRAIN = [
 const ALLOWED: Record<string, string[]> = {
   doctor: [],
   warmup: [...TRAIN, 'min-epochs', 'min-loss-improve'],
-  search: [...TRAIN, 'estimator', 'held-out-ratio', 'arch-lr', 'stable-epochs', 'decision-threshold'],
+  search: [
+    ...TRAIN,
+    'estimator',
+    'held-out-ratio',
+    'arch-lr',
+    'stable-epochs',
+    'decision-threshold',
+    'path-check',
+  ],
   retrain: [...TRAIN, 'arch', 'name', 'min-epochs', 'lr-floor'],
   decode: [
     'model',
@@ -136,6 +145,7 @@ const ALLOWED: Record<string, string[]> = {
     'beam',
     'stable-epochs',
     'decision-threshold',
+    'path-check',
     'search-epochs',
     'word-lm',
   ],

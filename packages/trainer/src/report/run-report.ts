@@ -4,6 +4,7 @@ import { expandConfig } from '@stnas/search-space';
 import { InputError } from '../errors';
 import { readJson } from '../files';
 import { entropy } from '../search-health/node-entropy';
+import { pathCheckLine } from '../search-health/path-table';
 import type { DerivedArchitecture } from '../stages/search';
 import { writeFileAtomic } from '../training/checkpoint';
 import { historyPath, type StageHistory, stepLogPath } from '../training/train-loop';
@@ -88,6 +89,7 @@ export function collectReport(out: string, title = 'stnas run report'): ReportDa
     };
     data.meta!.push(`estimator ${arch.estimator}`);
     if (arch.stopReason) data.meta!.push(`search stopped: ${arch.stopReason}`);
+    if (arch.pathCheck) data.meta!.push(`path check: ${pathCheckLine(arch.pathCheck)}`);
     if (arch.warning) data.warnings = [arch.warning];
   }
   const supernet = path.join(out, 'config.json');

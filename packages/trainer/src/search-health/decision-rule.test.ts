@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECISION_RULE, decisionStop, undecidedNodes, undecidedWarning } from './decision-rule';
+import { conditionalLosses } from './path-table';
 
 // Two nodes of three candidates; p at the end of each epoch.
 const uniform = [
@@ -111,6 +112,35 @@ describe('undecided nodes and the warning', () => {
       'the search did not decide: node 1 (largest p 0.556 for C2D2; uniform 0.500) is below p 0.6, ' +
         'so that op of the derived architecture is close to a coin flip (search longer or with a larger ' +
         'architecture learning rate)',
+    );
+  });
+
+  it("with the path check's evidence, says which candidate the held-out loss favours", () => {
+    const probs = [
+      [0.969, 0.031],
+      [0.598, 0.402],
+    ];
+    const table = [
+      { choices: [0, 0], loss: 6 },
+      { choices: [0, 1], loss: 4 },
+      { choices: [1, 0], loss: 5 },
+      { choices: [1, 1], loss: 4.5 },
+    ];
+    const conditional = conditionalLosses(probs, table);
+    // Node 1: E[L | C1D1] = 0.969*6 + 0.031*5 = 5.969; E[L | C2D2] = 0.969*4 + 0.031*4.5 = 4.0155.
+    const w = undecidedWarning(
+      probs,
+      [
+        ['C1D1', 'C2D2'],
+        ['C1D1', 'C2D2'],
+      ],
+      0.6,
+      { conditional, paths: 4 },
+    );
+    expect(w).toBe(
+      'the search did not decide: node 1 (largest p 0.598 for C1D1; uniform 0.500; over all 4 paths the ' +
+        'held-out loss is lowest with C2D2, 5.97 with C1D1 and 4.02 with C2D2) is below p 0.6, so that op ' +
+        'of the derived architecture is close to a coin flip (OUT/search/paths.json ranks every path by held-out loss)',
     );
   });
 

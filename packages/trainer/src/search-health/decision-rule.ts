@@ -60,27 +60,50 @@ export function decisionStop(
 }
 
 /**
+ * What the path check knows of each node: `conditional[n][i]` is the expected held-out loss with
+ * node n held at candidate i and the other nodes drawn from p, over all `paths` paths.
+ */
+export interface PathEvidence {
+  conditional: readonly (readonly number[])[];
+  paths: number;
+}
+
+const argmin = (xs: readonly number[]) => xs.reduce((b, x, i) => (x < xs[b]! ? i : b), 0);
+
+/**
  * The one-line warning for a search that ended undecided (some node's largest p below the
  * threshold), naming each such node, its largest p and the candidate holding it; undefined when
- * every node decided. `candidates[n]` names node n's candidates.
+ * every node decided. `candidates[n]` names node n's candidates. With the path check's `evidence`,
+ * each node also says which candidate the held-out loss of all paths favours, and by how much: a
+ * near tie, or a preference the estimator did not follow.
  */
 export function undecidedWarning(
   probs: readonly (readonly number[])[],
   candidates: readonly (readonly string[])[],
   threshold: number,
+  evidence?: PathEvidence,
 ): string | undefined {
   const nodes = undecidedNodes(probs, threshold);
   if (nodes.length === 0) return undefined;
   const list = nodes
     .map((u) => {
       const k = probs[u.node]!.length;
-      const op = candidates[u.node]?.[u.best] ?? `candidate ${u.best}`;
-      return `node ${u.node} (largest p ${u.largest.toFixed(3)} for ${op}; uniform ${(1 / k).toFixed(3)})`;
+      const name = (c: number) => candidates[u.node]?.[c] ?? `candidate ${c}`;
+      const cond = evidence?.conditional[u.node];
+      const lower = cond && argmin(cond);
+      const held =
+        cond && lower !== undefined
+          ? `; over all ${evidence.paths} paths the held-out loss is lowest with ${name(lower)}, ` +
+            `${cond.map((l, c) => `${l.toFixed(2)} with ${name(c)}`).join(' and ')}`
+          : '';
+      return `node ${u.node} (largest p ${u.largest.toFixed(3)} for ${name(u.best)}; uniform ${(1 / k).toFixed(3)}${held})`;
     })
     .join(', ');
   return (
     `the search did not decide: ${list} ${nodes.length === 1 ? 'is' : 'are'} below p ${threshold}, ` +
     `so ${nodes.length === 1 ? 'that op of the derived architecture is' : 'those ops of the derived architecture are'} close to a coin flip ` +
-    '(search longer or with a larger architecture learning rate)'
+    (evidence
+      ? '(OUT/search/paths.json ranks every path by held-out loss)'
+      : '(search longer or with a larger architecture learning rate)')
   );
 }

@@ -34,8 +34,24 @@ describe('stnas demo --quick', () => {
       }[];
       model: string;
       architectureProbs: number[][];
+      pathCheck: { paths: number; rank: number; loss: number; best: string[]; bestLoss: number };
     };
-    expect(Object.keys(last).sort()).toEqual(['architectureProbs', 'model', 'results']);
+    expect(Object.keys(last).sort()).toEqual(['architectureProbs', 'model', 'pathCheck', 'results']);
+    // The 16 paths of the space ranked by held-out loss (OUT/search/paths.json): the derived
+    // architecture's rank and loss are its entry there, printed under the table and in the report.
+    const paths = JSON.parse(readFileSync(path.join(out, 'search', 'paths.json'), 'utf8'));
+    expect(paths.paths).toHaveLength(16);
+    const own = paths.paths.findIndex(
+      (p: { ops: string[] }) => p.ops.join(' ') === last.results[0]!.architecture,
+    );
+    expect(last.pathCheck).toMatchObject({
+      paths: 16,
+      loss: paths.paths[own].loss,
+      best: paths.paths[0].ops,
+    });
+    expect(paths.paths[last.pathCheck.rank - 1].loss).toBe(last.pathCheck.loss);
+    const line = c.out.find((l) => l.startsWith('path check: the derived architecture ranks'));
+    expect(line).toContain(`ranks ${last.pathCheck.rank} of 16 paths by held-out loss`);
     expect(last.results.map((r) => r.name)).toEqual([
       'stnas-search (st)',
       'baseline-small (tdnn-C1D1Nln x4)',
@@ -102,6 +118,7 @@ describe('stnas demo --quick', () => {
     expect(html).toContain('id="architecture"');
     expect(html).toContain('id="arch-probs-node-3"');
     expect(html).toContain('id="search-warning"');
+    expect(html).toContain(`ranks ${last.pathCheck.rank} of 16 paths by held-out loss`);
     // The step log holds p and the entropy of every node at every step.
     const step1 = JSON.parse(readFileSync(path.join(out, 'search', 'steps.jsonl'), 'utf8').split('\n')[0]!);
     expect(Object.keys(step1).sort()).toEqual(['h', 'p', 'step']);

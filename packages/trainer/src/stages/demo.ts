@@ -4,6 +4,7 @@ import { readUnits } from '../data/lang';
 import type { ResultRow } from '../report/report-html';
 import { type RunResults, writeReport } from '../report/run-report';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
+import type { PathCheck } from '../search-health/path-table';
 import { randomArchitecture } from '../search-health/random-architecture';
 import { writeFileAtomic } from '../training/checkpoint';
 import { buildWordLm } from './build-word-lm';
@@ -40,6 +41,8 @@ export interface DemoResult extends RunResults {
   architectureProbs: number[][];
   /** "the search did not decide: ..." when some node ended below the decision threshold. */
   warning?: string;
+  /** Where the derived architecture ranks among all paths of the space by held-out loss. */
+  pathCheck?: PathCheck;
 }
 
 /** Sizes of a demo run. */
@@ -248,7 +251,7 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
   }
   writeFileAtomic(
     path.join(i.out, 'results.json'),
-    `${JSON.stringify({ results, model: modelDir, architectureProbs: derived.probs }, null, 2)}\n`,
+    `${JSON.stringify({ results, model: modelDir, architectureProbs: derived.probs, pathCheck: derived.pathCheck }, null, 2)}\n`,
   );
   const report = writeReport(i.out, 'stnas demo');
   return {
@@ -258,5 +261,6 @@ export async function runDemo(i: DemoInputs): Promise<DemoResult> {
     report,
     architectureProbs: derived.probs,
     warning: derived.warning,
+    pathCheck: derived.pathCheck,
   };
 }

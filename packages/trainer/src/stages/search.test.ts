@@ -1,14 +1,16 @@
 // The search's stop rule and its "did not decide" warning, end to end on a tiny supernet over the
 // real corpus (cpu backend): pure rules are tested in search-health; this checks the stage wires them.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildSupernet } from '@stnas/search-space';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main';
 import { capture, corpus, tinySupernet } from '../test-support';
-import type { EpochRecord } from '../training/train-loop';
+import { readCheckpoint } from '../training/checkpoint';
+import { assignVariables, type EpochRecord } from '../training/train-loop';
 import { runSearch } from './search';
-import type { StageInputs } from './stage-common';
+import { evaluateLoss, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { runWarmup } from './warmup';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'stnas-search-'));
@@ -66,7 +68,7 @@ describe('runSearch stop rule and warning', () => {
     const nodes = r.derived!.probs.length;
     expect(nodes).toBeGreaterThan(0);
     expect(r.derived!.warning).toMatch(
-      /^the search did not decide: node 0 \(largest p 0\.5\d\d for tdnn-C\dD1Nln; uniform 0\.500\)/,
+      /^the search did not decide: node 0 \(largest p 0\.5\d\d for tdnn-C\dD1Nln; uniform 0\.500; over all 4 paths the held-out loss is lowest with tdnn-C\dD1Nln, \d+\.\d\d with tdnn-C1D1Nln and \d+\.\d\d with tdnn-C2D1Nln\)/,
     );
     expect(r.derived!.warning!.match(/node \d/g)).toHaveLength(nodes);
     const arch = JSON.parse(readFileSync(path.join(out, 'search', 'architecture.json'), 'utf8'));
@@ -127,15 +129,89 @@ describe('runSearch stop rule and warning', () => {
     expect(code, c.err.join('\n')).toBe(0);
     expect(c.err.filter((l) => l.includes('did not decide'))).toEqual([
       expect.stringMatching(
-        /^warning: the search did not decide: node 0 \(largest p 0\.5\d\d for tdnn-C\dD1Nln; uniform 0\.500\)/,
+        /^warning: the search did not decide: node 0 \(largest p 0\.5\d\d for tdnn-C\dD1Nln; uniform 0\.500; over all 4 paths/,
       ),
     ]);
     const json = JSON.parse(c.out.at(-1)!);
     expect(json.stopReason).toBe('reached the maximum of 1 epochs');
+    expect(json.pathCheck).toMatchObject({ split: 'held-out', paths: 4 });
     expect(json.entropy).toHaveLength(json.probs.length);
     expect(json.entropy[0]).toBeCloseTo(
       -json.probs[0].reduce((h: number, x: number) => h + x * Math.log(x), 0),
       6,
     );
+  }, 120_000);
+});
+
+describe('runSearch path check', () => {
+  it('ranks the derived architecture among all paths by their held-out loss, evaluated one by one', async () => {
+    const out = await warm('paths');
+    lines.length = 0;
+    const r = await runSearch({ ...inputs(out), ...search, maxEpochs: 1 });
+    const file = JSON.parse(readFileSync(path.join(out, 'search', 'paths.json'), 'utf8'));
+    expect(file.paths).toHaveLength(4);
+    // Independently: the search's final weights and the same held-out split, each path evaluated
+    // on its own with the stage's loss (CTC, dropout off).
+    const i = inputs(out);
+    const d = await loadStageData(i);
+    const model = buildSupernet(i.config, { seed: i.seed });
+    try {
+      const ckpt = path.join(out, 'search', 'checkpoint.ckpt');
+      assignVariables(ckpt, readCheckpoint(ckpt).arrays, modelVariables(model));
+      const held = d.train.subset(d.train.dataset.split(search.heldOutRatio, 0).heldOut.utts);
+      const batches = [];
+      for (let b = 0; b < held.numBatches; b++) batches.push(await held.batch(b));
+      const names = model.nodes().map((n) => n.candidates.map((c) => c.name));
+      const want: { ops: string[]; loss: number }[] = [];
+      for (const choices of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ]) {
+        const loss = await evaluateLoss(model, batches, () => ({ mode: 'eval', choices, training: false }));
+        want.push({ ops: choices.map((c, n) => names[n]![c]!), loss });
+      }
+      want.sort((a, b) => a.loss - b.loss);
+      expect(file.paths.map((p: { ops: string[] }) => p.ops)).toEqual(want.map((w) => w.ops));
+      // Losses are written to 6 significant digits.
+      file.paths.forEach((p: { loss: number }, k: number) =>
+        expect(p.loss).toBe(Number(want[k]!.loss.toPrecision(6))),
+      );
+      const own = want.findIndex((w) => w.ops.join() === r.derived!.ops.join());
+      expect(r.derived!.pathCheck).toEqual({
+        split: 'held-out',
+        utterances: batches.reduce((n, b) => n + b.shape[0], 0),
+        paths: 4,
+        rank: 1 + want.filter((w) => w.loss < want[own]!.loss).length,
+        loss: Number(want[own]!.loss.toPrecision(6)),
+        best: want[0]!.ops,
+        bestLoss: Number(want[0]!.loss.toPrecision(6)),
+      });
+      expect(file.derived).toEqual(r.derived!.ops);
+      expect(lines).toContainEqual(
+        expect.stringMatching(
+          /^path check: the derived architecture ranks [1-4] of 4 paths by held-out loss/,
+        ),
+      );
+    } finally {
+      model.dispose();
+      await d.close();
+    }
+  }, 120_000);
+
+  it('skips a space above --path-check, and is off at 0', async () => {
+    const out = await warm('no-paths');
+    lines.length = 0;
+    const r = await runSearch({ ...inputs(out), ...search, maxEpochs: 1, pathCheck: 3 });
+    expect(r.derived!.pathCheck).toBeUndefined();
+    expect(existsSync(path.join(out, 'search', 'paths.json'))).toBe(false);
+    expect(lines).toContain('path check skipped: the space has 4 paths, more than 3');
+    expect(r.derived!.warning).not.toMatch(/over all/);
+    const off = await warm('paths-off');
+    lines.length = 0;
+    const r0 = await runSearch({ ...inputs(off), ...search, maxEpochs: 1, pathCheck: 0 });
+    expect(r0.derived!.pathCheck).toBeUndefined();
+    expect(lines.filter((l) => l.startsWith('path check'))).toEqual([]);
   }, 120_000);
 });

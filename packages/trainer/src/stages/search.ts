@@ -11,6 +11,17 @@ import {
   undecidedWarning,
 } from '../search-health/decision-rule';
 import { nodeEntropies } from '../search-health/node-entropy';
+import {
+  conditionalLosses,
+  countPaths,
+  DEFAULT_PATH_CHECK,
+  enumeratePaths,
+  expectedLossGradient,
+  type PathCheck,
+  type PathLoss,
+  pathCheckLine,
+  pathRank,
+} from '../search-health/path-table';
 import { createAdam, disposeAdamState } from '../training/adam';
 import { readCheckpoint, writeFileAtomic } from '../training/checkpoint';
 import { searchSchedule } from '../training/plateau-schedule';
@@ -39,6 +50,12 @@ export interface SearchInputs extends StageInputs {
   archLr: number;
   /** When the search has decided and stops (default `DEFAULT_DECISION_RULE`); `maxEpochs` caps it. */
   decision?: DecisionRule;
+  /**
+   * The most paths the search evaluates one by one on the held-out split when it ends (the path
+   * check, `OUT/search/paths.json`); a larger space is not checked; 0 turns it off. Default
+   * `DEFAULT_PATH_CHECK`.
+   */
+  pathCheck?: number;
 }
 
 /** The search stage's directory in a run directory. */
@@ -62,6 +79,8 @@ export interface DerivedArchitecture {
   stopReason?: string;
   /** "the search did not decide: ..." when some node's largest p ended below the threshold. */
   warning?: string;
+  /** Where the derived architecture ranks among all paths (small spaces; see `pathCheck`). */
+  pathCheck?: PathCheck;
 }
 
 const round6 = (x: number) => Number(x.toPrecision(6));
@@ -180,6 +199,20 @@ export async function runSearch(
     const config = deriveArchitecture(model);
     const probs = model.archProbs();
     const candidates = model.nodes().map((n) => n.candidates.map((c) => c.name));
+    const chosen = model.nodes().map((n) => n.best());
+    const table = await evaluatePaths(
+      candidates,
+      i.pathCheck ?? DEFAULT_PATH_CHECK,
+      i.log,
+      async (choices) => {
+        const batches = async function* () {
+          for (let b = 0; b < heldSet.numBatches; b++) yield await heldSet.batch(b);
+        };
+        const r = await evaluate(model, batches(), () => ({ mode: 'eval', choices, training: false }));
+        return r.loss;
+      },
+    );
+    const pathCheck = table && writePathCheck(dir, table, candidates, probs, chosen, n, i.log);
     const derived: DerivedArchitecture = {
       config,
       ops: model.nodes().map((n) => n.candidates[n.best()]!.name),
@@ -189,7 +222,13 @@ export async function runSearch(
       estimator: i.estimator,
       decision: rule,
       stopReason: loop.state.schedule.reason,
-      warning: undecidedWarning(probs, candidates, rule.threshold),
+      warning: undecidedWarning(
+        probs,
+        candidates,
+        rule.threshold,
+        table && { conditional: conditionalLosses(probs, table), paths: table.length },
+      ),
+      pathCheck,
     };
     writeFileAtomic(path.join(dir, 'architecture.json'), `${JSON.stringify(derived, null, 2)}\n`);
     return { loop, derived };
@@ -199,4 +238,75 @@ export async function runSearch(
     model.dispose();
     await d.close();
   }
+}
+
+/**
+ * The held-out loss of every path (`evaluate` gives one), or undefined when the space has more
+ * than `max` paths (logged) or `max` is 0.
+ */
+async function evaluatePaths(
+  candidates: readonly (readonly string[])[],
+  max: number,
+  log: (line: string) => void,
+  evaluate: (choices: number[]) => Promise<number>,
+): Promise<PathLoss[] | undefined> {
+  if (max <= 0) return undefined;
+  const counts = candidates.map((c) => c.length);
+  const paths = enumeratePaths(counts, max);
+  if (!paths) {
+    log(
+      `path check skipped: the space has ${countPaths(counts).toLocaleString('en-US')} paths, more than ${max}`,
+    );
+    return undefined;
+  }
+  const table: PathLoss[] = [];
+  for (const choices of paths) table.push({ choices, loss: await evaluate(choices) });
+  return table;
+}
+
+/**
+ * Writes OUT/search/paths.json (every path's held-out loss, best first; the derived architecture's
+ * rank; per node the expected loss with each candidate and the exact gradient of the expected loss
+ * in the logits), logs the rank and returns the summary.
+ */
+function writePathCheck(
+  dir: string,
+  table: readonly PathLoss[],
+  candidates: readonly (readonly string[])[],
+  probs: readonly (readonly number[])[],
+  chosen: readonly number[],
+  utterances: number,
+  log: (line: string) => void,
+): PathCheck {
+  const opsOf = (c: readonly number[]) => c.map((k, n) => candidates[n]![k]!);
+  const sorted = [...table].sort((a, b) => a.loss - b.loss);
+  const own = table.find((r) => r.choices.every((c, n) => c === chosen[n]))!;
+  const check: PathCheck = {
+    split: 'held-out',
+    utterances,
+    paths: table.length,
+    rank: pathRank(table, chosen),
+    loss: round6(own.loss),
+    best: opsOf(sorted[0]!.choices),
+    bestLoss: round6(sorted[0]!.loss),
+  };
+  const round = (m: number[][]) => m.map((r) => r.map(round6));
+  writeFileAtomic(
+    path.join(dir, 'paths.json'),
+    `${JSON.stringify(
+      {
+        ...check,
+        derived: opsOf(chosen),
+        probs: round(probs.map((p) => [...p])),
+        candidates,
+        paths: sorted.map((r) => ({ ops: opsOf(r.choices), loss: round6(r.loss) })),
+        conditionalLoss: round(conditionalLosses(probs, table)),
+        expectedLossGradient: round(expectedLossGradient(probs, table)),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`path check: ${pathCheckLine(check)}`);
+  return check;
 }
