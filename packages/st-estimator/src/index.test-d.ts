@@ -16,7 +16,10 @@ import {
   exponentialTemperature,
   type GumbelSoftmaxOptions,
   gumbelSoftmax,
+  type LocalExpectationGradient,
   linearTemperature,
+  localExpectationAt,
+  localExpectationGradient,
   type NumericVector,
   type Rng,
   type RngState,
@@ -65,6 +68,32 @@ describe('@stnas/st-estimator public API', () => {
   it('gumbelSoftmax', () => {
     expectTypeOf(gumbelSoftmax).toEqualTypeOf<
       <T extends Tensor>(logits: T, options: GumbelSoftmaxOptions) => T
+    >();
+  });
+  it('LocalExpectationGradient', () => {
+    expectTypeOf<LocalExpectationGradient>().toEqualTypeOf<{
+      choices: number[];
+      loss: number;
+      losses: number[][];
+      grads: number[][];
+    }>();
+  });
+  it('localExpectationAt', () => {
+    expectTypeOf(localExpectationAt).toEqualTypeOf<
+      (
+        probs: readonly (readonly number[])[],
+        choices: readonly number[],
+        lossOf: (choices: number[]) => number,
+      ) => LocalExpectationGradient
+    >();
+  });
+  it('localExpectationGradient', () => {
+    expectTypeOf(localExpectationGradient).toEqualTypeOf<
+      (
+        probs: readonly (readonly number[])[],
+        rng: Rng,
+        lossOf: (choices: number[]) => number,
+      ) => LocalExpectationGradient
     >();
   });
   it('createRng', () => {

@@ -178,6 +178,7 @@ import {
   runWordDecode,
   type SafeUpdateResult,
   SEARCH_ESTIMATORS,
+  type SearchEstimator,
   type SearchInputs,
   type SpecAugmentConfig,
   STAGES,
@@ -507,7 +508,7 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<ExperimentPlan['config']>().toEqualTypeOf<StnasConfig>();
     expectTypeOf<ExperimentPlan['search']>().toEqualTypeOf<{
       seeds: number[];
-      estimators: EstimatorName[];
+      estimators: SearchEstimator[];
       heldOutRatio: number;
       archLr: number;
     }>();
@@ -926,7 +927,7 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf<DerivedArchitecture['probs']>().toEqualTypeOf<number[][]>();
     expectTypeOf<DerivedArchitecture['entropy']>().toEqualTypeOf<number[] | undefined>();
     expectTypeOf<DerivedArchitecture['candidates']>().toEqualTypeOf<string[][] | undefined>();
-    expectTypeOf<DerivedArchitecture['estimator']>().toEqualTypeOf<EstimatorName>();
+    expectTypeOf<DerivedArchitecture['estimator']>().toEqualTypeOf<SearchEstimator>();
     expectTypeOf<DerivedArchitecture['decision']>().toEqualTypeOf<DecisionRule | undefined>();
     expectTypeOf<DerivedArchitecture['stopReason']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<DerivedArchitecture['warning']>().toEqualTypeOf<string | undefined>();
@@ -934,7 +935,7 @@ describe('@stnas/trainer public API', () => {
   });
   it('SearchInputs', () => {
     expectTypeOf<SearchInputs>().toExtend<StageInputs>();
-    expectTypeOf<SearchInputs['estimator']>().toEqualTypeOf<EstimatorName>();
+    expectTypeOf<SearchInputs['estimator']>().toEqualTypeOf<SearchEstimator>();
     expectTypeOf<SearchInputs['heldOutRatio']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['archLr']>().toEqualTypeOf<number>();
     expectTypeOf<SearchInputs['decision']>().toEqualTypeOf<DecisionRule | undefined>();
@@ -946,7 +947,8 @@ describe('@stnas/trainer public API', () => {
     >();
   });
   it('SEARCH_ESTIMATORS', () => {
-    expectTypeOf(SEARCH_ESTIMATORS).toEqualTypeOf<readonly EstimatorName[]>();
+    expectTypeOf(SEARCH_ESTIMATORS).toEqualTypeOf<readonly SearchEstimator[]>();
+    expectTypeOf<SearchEstimator>().toEqualTypeOf<EstimatorName | 'leg'>();
   });
   it('searchDir', () => {
     expectTypeOf(searchDir).toEqualTypeOf<(out: string) => string>();

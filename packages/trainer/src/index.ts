@@ -101,7 +101,7 @@ export type { PipelineInputs, PipelineResult } from './stages/pipeline';
 export { pinConfig, runPipeline } from './stages/pipeline';
 export type { ModelManifest, RetrainInputs } from './stages/retrain';
 export { configOps, configWithOps, runRetrain, searchedArchitecture } from './stages/retrain';
-export type { DerivedArchitecture, SearchInputs } from './stages/search';
+export type { DerivedArchitecture, SearchEstimator, SearchInputs } from './stages/search';
 export { runSearch, SEARCH_ESTIMATORS, searchDir } from './stages/search';
 export type { StageData, StageInputs } from './stages/stage-common';
 export { batchLoss, evaluateLoss, loadStageData, modelVariables } from './stages/stage-common';

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { expandConfig, type StnasConfig } from '@stnas/search-space';
-import type { EstimatorName } from '@stnas/st-estimator';
 import { type BackendRequest, selectBackend } from '../backend/select-backend';
 import { parseSpeedFactors } from '../data/speed-perturb-train';
 import { InputError, UsageError } from '../errors';
@@ -8,6 +7,7 @@ import { readJson } from '../files';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
 import { DEFAULT_PATH_CHECK, pathCheckLine } from '../search-health/path-table';
 import type { DecodeResult } from '../stages/decode';
+import { SEARCH_ESTIMATORS } from '../stages/search-estimators';
 import { DEFAULT_BATCH_FRAMES, type StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
 import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from '../training/training-options';
@@ -92,8 +92,6 @@ function readConfig(file: string): StnasConfig {
   }
   return config;
 }
-
-const ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
 
 /** The search's stop rule from --stable-epochs and --decision-threshold. */
 function decisionRule(v: OptionValues): DecisionRule {
@@ -209,7 +207,7 @@ export async function runCommand(
     }
     case 'search': {
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 64 });
-      const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
+      const estimator = choice(v, 'estimator', SEARCH_ESTIMATORS, 'st');
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const decision = decisionRule(v);
@@ -266,7 +264,7 @@ export async function runCommand(
       const i = trainInputs(v, io, { maxEpochs: 1000, batchSize: 64 });
       const test = existing(str(v, 'test'), 'test');
       const minEpochs = int(v, 'min-epochs', 10, 0);
-      const estimator = choice(v, 'estimator', ESTIMATORS, 'st');
+      const estimator = choice(v, 'estimator', SEARCH_ESTIMATORS, 'st');
       const heldOutRatio = num(v, 'held-out-ratio', 0.1, 0, 1, true);
       const archLr = num(v, 'arch-lr', 5e-3, 0, 10, true);
       const beam = int(v, 'beam', 0, 0, 10000);

@@ -96,7 +96,8 @@ rule); the architecture is the argmax of p at the end. When some node ends with 
 --decision-threshold, prints "warning: the search did not decide: ..." naming those nodes.
 
 ${TRAIN_COMMON}
-  --estimator NAME     st|gdas|snas|darts|spos (default st)
+  --estimator NAME     st|gdas|snas|darts|spos|leg (default st; leg: the local expectation
+                       gradient, unbiased, from whole paths)
   --held-out-ratio X   fraction of train moved to the held-out split (default 0.1)
   --arch-lr X          Adam learning rate of the architecture logits (default 5e-3)
 ${DECISION}
@@ -156,7 +157,7 @@ Runs warmup, search, retrain, decode of --test and report in OUT; a rerun resume
 
 ${TRAIN_COMMON}
   --test DIR           Kaldi test data dir decoded at the end
-  --estimator NAME     st|gdas|snas|darts|spos (default st)
+  --estimator NAME     st|gdas|snas|darts|spos|leg (default st)
   --held-out-ratio X   (default 0.1)
   --search-epochs N    cap on the search's epochs (default --max-epochs)
   --word-lm FILE       also decode the test set to words with this word n-gram LM (ARPA, e.g. from

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEMO_CONFIG, expandConfig, type StnasConfig } from '@stnas/search-space';
-import type { EstimatorName } from '@stnas/st-estimator';
 import { corpusDir } from '../data/corpus-dir';
 import { readUnits } from '../data/lang';
 import { InputError } from '../errors';
 import { demoPlan } from '../stages/demo';
+import { SEARCH_ESTIMATORS, type SearchEstimator } from '../stages/search-estimators';
 
 /** A plan error: names the plan file, the field and the value it got (exit code 4). */
 export class PlanError extends InputError {
@@ -38,7 +38,7 @@ export interface ExperimentPlan {
   file: string;
   data: { train: string; dev: string; test: string; lexicon: string; units: string };
   config: StnasConfig;
-  search: { seeds: number[]; estimators: EstimatorName[]; heldOutRatio: number; archLr: number };
+  search: { seeds: number[]; estimators: SearchEstimator[]; heldOutRatio: number; archLr: number };
   random: { count: number; seed: number };
   baselines: BaselineSpec[];
   /**
@@ -55,8 +55,6 @@ export interface ExperimentPlan {
   /** Attempts of every job before the experiment fails (BullMQ `attempts`; the local pool too). */
   attempts: number;
 }
-
-const ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
 
 type Obj = Record<string, unknown>;
 
@@ -197,9 +195,9 @@ export function parsePlan(text: string, planFile: string): ExperimentPlan {
     const v = s['estimators'] ?? ['st'];
     if (!Array.isArray(v) || v.length === 0) f.fail('search.estimators', 'a non-empty list', v);
     return v.map((e, k) => {
-      if (!ESTIMATORS.includes(e as EstimatorName))
-        f.fail(`search.estimators[${k}]`, `one of ${ESTIMATORS.join(', ')}`, e);
-      return e as EstimatorName;
+      if (!SEARCH_ESTIMATORS.includes(e as SearchEstimator))
+        f.fail(`search.estimators[${k}]`, `one of ${SEARCH_ESTIMATORS.join(', ')}`, e);
+      return e as SearchEstimator;
     });
   })();
   const search = {

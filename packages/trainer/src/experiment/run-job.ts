@@ -1,11 +1,11 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EstimatorName } from '@stnas/st-estimator';
 import { runDecode } from '../stages/decode';
 import { pinConfig } from '../stages/pipeline';
 import { configWithOps, runRetrain } from '../stages/retrain';
 import { runSearch } from '../stages/search';
+import type { SearchEstimator } from '../stages/search-estimators';
 import type { StageInputs } from '../stages/stage-common';
 import { runWarmup, warmupDir } from '../stages/warmup';
 import { runWordDecode } from '../stages/word-decode';
@@ -110,7 +110,7 @@ async function runLocked(dir: string, id: string, who: string, log: (line: strin
       const { derived, loop } = await runSearch({
         ...i,
         maxEpochs: z.searchEpochs,
-        estimator: spec.estimator as EstimatorName,
+        estimator: spec.estimator as SearchEstimator,
         heldOutRatio: plan.search.heldOutRatio,
         archLr: plan.search.archLr,
       });

@@ -215,3 +215,15 @@ describe('runSearch path check', () => {
     expect(lines.filter((l) => l.startsWith('path check'))).toEqual([]);
   }, 120_000);
 });
+
+describe('runSearch with the local expectation gradient', () => {
+  it('takes architecture steps with --estimator leg and records it', async () => {
+    const out = await warm('leg');
+    const r = await runSearch({ ...inputs(out), ...search, estimator: 'leg', archLr: 0.05, maxEpochs: 1 });
+    expect(r.derived!.estimator).toBe('leg');
+    // One step of Adam at lr 0.05 moves each logit by 0.05: p leaves 0.5 by about 0.025.
+    for (const p of r.derived!.probs) expect(Math.abs(p[0]! - 0.5)).toBeCloseTo(0.025, 2);
+    const arch = JSON.parse(readFileSync(path.join(out, 'search', 'architecture.json'), 'utf8'));
+    expect(arch.estimator).toBe('leg');
+  }, 120_000);
+});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildSupernet, deriveArchitecture, type StnasConfig } from '@stnas/search-space';
-import { createEstimator, type EstimatorName } from '@stnas/st-estimator';
+import { createEstimator } from '@stnas/st-estimator';
 import { InputError } from '../errors';
 import { ensureDir } from '../files';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../search-health/path-table';
 import { createAdam, disposeAdamState } from '../training/adam';
 import { readCheckpoint, writeFileAtomic } from '../training/checkpoint';
+import { legUpdate } from '../training/leg-update';
 import { searchSchedule } from '../training/plateau-schedule';
 import { safeUpdate } from '../training/safe-update';
 import {
@@ -33,17 +34,17 @@ import {
   type LoopResult,
 } from '../training/train-loop';
 import { augmentBatch } from '../training/training-options';
+import type { SearchEstimator } from './search-estimators';
 import { checkSetFits, devBatches, loadStageData, modelVariables, type StageInputs } from './stage-common';
 import { setupStage } from './stage-objective';
 import { runWithProgress } from './stage-runner';
 import { warmupDir } from './warmup';
 
-/** Estimators `stnas search --estimator` accepts. */
-export const SEARCH_ESTIMATORS: readonly EstimatorName[] = ['st', 'gdas', 'snas', 'darts', 'spos'];
+export { SEARCH_ESTIMATORS, type SearchEstimator } from './search-estimators';
 
 /** Options of the search stage beyond the shared ones. */
 export interface SearchInputs extends StageInputs {
-  estimator: EstimatorName;
+  estimator: SearchEstimator;
   /** Fraction of the training set moved to the held-out split (reference `ratioTestShared` 0.1). */
   heldOutRatio: number;
   /** Adam learning rate of the architecture logits (reference 5e-3). */
@@ -72,7 +73,7 @@ export interface DerivedArchitecture {
   entropy?: number[];
   /** Each searchable node's candidate names, in node order. */
   candidates?: string[][];
-  estimator: EstimatorName;
+  estimator: SearchEstimator;
   /** The rule the search stopped on once decided. */
   decision?: DecisionRule;
   /** Why the search stopped. */
@@ -95,7 +96,8 @@ export function searchEpochNote(r: EpochRecord): string {
 /**
  * The search (NASTop.py, MODE=archsearch): each step first takes an architecture step on a
  * held-out batch (candidates planned by the estimator, e.g. ST: sample k ~ p, forward o_k, gradient
- * <dL/dy, o_i> to every logit; Adam on the logits only) and then a weight step on a train batch
+ * <dL/dy, o_i> to every logit; 'leg': the local expectation gradient over whole paths, dropout off;
+ * Adam on the logits only) and then a weight step on a train batch
  * (one path sampled from p; Adam on that path's weights). p of every node and its entropy are logged
  * at every step (`steps.jsonl`: `{ step, p, h }`) and p at every epoch's end (history). Stops when
  * the decision is stable (`decision`), at `maxEpochs`, or on the reference's plateau rule. Starts
@@ -138,7 +140,7 @@ export async function runSearch(
     checkSetFits(i, 'search (architecture steps)', model, i.config, heldSet, 'arch');
     const train = trainSet.reader();
     const { config: training, objective, evaluate } = await setupStage(i, 'search', dir, d);
-    const estimator = createEstimator(i.estimator);
+    const estimator = i.estimator === 'leg' ? undefined : createEstimator(i.estimator);
     const weights = model.weightVariables();
     const arch = model.archVariables();
     const rule = i.decision ?? DEFAULT_DECISION_RULE;
@@ -157,13 +159,15 @@ export async function runSearch(
       async trainStep(b, { rng, lr, step, next }) {
         const hb = await heldSet.batch(rng.nextInt(heldSet.numBatches));
         i.onBatch?.('heldOut', hb);
-        const a = safeUpdate(
-          () => objective.batchLoss(model, hb, { mode: 'search', rng, estimator, training: true, step }),
-          arch,
-          aAdam,
-          aOpt.state,
-          i.archLr,
-        );
+        const a = estimator
+          ? safeUpdate(
+              () => objective.batchLoss(model, hb, { mode: 'search', rng, estimator, training: true, step }),
+              arch,
+              aAdam,
+              aOpt.state,
+              i.archLr,
+            )
+          : legUpdate(model, hb, objective, rng, aAdam, aOpt.state, i.archLr);
         const batch = augmentBatch(await train.get(b, next), training.specAugment, i.seed, 'search', step);
         i.onBatch?.('train', batch);
         const w = safeUpdate(
