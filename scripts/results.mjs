@@ -1,5 +1,5 @@
-// `node scripts/results.mjs [--quick] [--seeds 0,1,2] [--parallel] [--reuse-warmup] [--reuse-baselines]
-//                           [--collect] [--no-bench] [--out DIR] [--doc FILE] [--note FILE]`
+// `node scripts/results.mjs [--quick] [--seeds 0,1,2] [--estimator NAME] [--parallel] [--reuse-warmup]
+//                           [--reuse-baselines] [--collect] [--no-bench] [--out DIR] [--doc FILE] [--note FILE]`
 //
 // Runs `stnas demo --json` once per seed on the bundled corpus and writes the `demo` section of
 // docs/results.md: the architecture each search chose (and how decided it was), the test PER of
@@ -20,6 +20,7 @@
 // named as such. The section is rewritten whenever a seed finishes.
 // --note FILE adds its text (what a person read in the p, the curves and the per-utterance output)
 // under the computed statements.
+// --estimator NAME passes `stnas demo --estimator NAME` (default: the demo's, leg).
 // --quick runs the smoke-test sizes (a check of the script, not results).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -39,12 +40,17 @@ import { pathToFileURL } from 'node:url';
 import { machine as describeMachine, load, root, tsx } from './stnas-cli.mjs';
 
 const args = process.argv.slice(2);
+const ESTIMATOR_NAMES = {
+  st: "ST-NAS's straight-through gradient (`st`)",
+  leg: 'the local expectation gradient (`leg`)',
+};
 const flag = (name) => args.includes(name);
 const value = (name, fallback) => {
   const k = args.indexOf(name);
   return k >= 0 ? args[k + 1] : fallback;
 };
 const quick = flag('--quick');
+const estimator = value('--estimator', undefined);
 const reuseBaselines = flag('--reuse-baselines');
 const reuseWarmup = flag('--reuse-warmup');
 const parallel = flag('--parallel');
@@ -93,7 +99,18 @@ function runDemo(seed, out) {
     writeFileSync(metaFile(seed), JSON.stringify({ seed, startedAt: Date.now(), loadBefore, demoSource }));
     const child = spawn(
       node,
-      [...tsx, cli, 'demo', '--out', out, '--seed', String(seed), '--json', ...(quick ? ['--quick'] : [])],
+      [
+        ...tsx,
+        cli,
+        'demo',
+        '--out',
+        out,
+        '--seed',
+        String(seed),
+        '--json',
+        ...(quick ? ['--quick'] : []),
+        ...(estimator ? ['--estimator', estimator] : []),
+      ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -395,7 +412,7 @@ function demoSection(runs) {
 Written by \`node scripts/results.mjs${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC at commit ${commit}: ${machine}. The machine was shared with other jobs: the load averages say how much.
 ${quick ? '\n**QUICK SMOKE RUN: a few steps per stage. These numbers check the script; they are not results.**\n' : ''}
 Each seed runs the whole demo on the bundled corpus (800 training utterances of 16 synthetic speakers,
-dev 90, test 120 utterances of 4 other speakers): warmup, ST search until the decision is stable
+dev 90, test 120 utterances of 4 other speakers): warmup, search (architecture gradient: ${[...new Set(runs.map((r) => r.arch?.estimator).filter(Boolean))].map((e) => ESTIMATOR_NAMES[e] ?? e).join(', ') || 'not recorded'}) until the decision is stable
 (every node's argmax unchanged for 2 epochs and its largest p at least 0.6) or the search's epoch cap,
 then retrains of the searched architecture, the two baselines (the smallest and the largest candidate
 in every block) and one architecture drawn uniformly from the space with the same seed, each under the

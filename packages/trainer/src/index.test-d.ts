@@ -51,6 +51,7 @@ import {
   DEFAULT_PATH_CHECK,
   DEFAULT_PIPELINE,
   DEFAULT_TUNING_GRID,
+  DEMO_ESTIMATOR,
   type DecisionRule,
   type DecodeInputs,
   type DecodeJobResult,
@@ -945,6 +946,9 @@ describe('@stnas/trainer public API', () => {
     expectTypeOf(runSearch).toEqualTypeOf<
       (i: SearchInputs) => Promise<{ loop: LoopResult; derived: DerivedArchitecture | undefined }>
     >();
+  });
+  it('DEMO_ESTIMATOR', () => {
+    expectTypeOf(DEMO_ESTIMATOR).toEqualTypeOf<SearchEstimator>();
   });
   it('SEARCH_ESTIMATORS', () => {
     expectTypeOf(SEARCH_ESTIMATORS).toEqualTypeOf<readonly SearchEstimator[]>();

@@ -103,6 +103,7 @@ export type { ModelManifest, RetrainInputs } from './stages/retrain';
 export { configOps, configWithOps, runRetrain, searchedArchitecture } from './stages/retrain';
 export type { DerivedArchitecture, SearchEstimator, SearchInputs } from './stages/search';
 export { runSearch, SEARCH_ESTIMATORS, searchDir } from './stages/search';
+export { DEMO_ESTIMATOR } from './stages/search-estimators';
 export type { StageData, StageInputs } from './stages/stage-common';
 export { batchLoss, evaluateLoss, loadStageData, modelVariables } from './stages/stage-common';
 export type { DevLoss, StageObjective } from './stages/stage-objective';

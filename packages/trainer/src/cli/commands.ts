@@ -7,7 +7,7 @@ import { readJson } from '../files';
 import { DEFAULT_DECISION_RULE, type DecisionRule } from '../search-health/decision-rule';
 import { DEFAULT_PATH_CHECK, pathCheckLine } from '../search-health/path-table';
 import type { DecodeResult } from '../stages/decode';
-import { SEARCH_ESTIMATORS } from '../stages/search-estimators';
+import { DEMO_ESTIMATOR, SEARCH_ESTIMATORS } from '../stages/search-estimators';
 import { DEFAULT_BATCH_FRAMES, type StageInputs } from '../stages/stage-common';
 import type { ProgressSink } from '../training/progress';
 import { type LossKind, parseSpecAugmentConfig, type TrainingOptions } from '../training/training-options';
@@ -379,6 +379,7 @@ export async function runCommand(
       const quick = v['quick'] === true;
       const decision = decisionRule(v);
       const searchEpochs = v['search-epochs'] === undefined ? undefined : int(v, 'search-epochs', 0, 1);
+      const estimator = choice(v, 'estimator', SEARCH_ESTIMATORS, DEMO_ESTIMATOR);
       const { corpusDir } = await import('../data/corpus-dir');
       const corpus = corpusDir();
       const sel = await selectBackend(backend);
@@ -391,6 +392,7 @@ export async function runCommand(
         quick,
         decision,
         searchEpochs,
+        estimator,
         progress: progressSink(io),
         log: (l) => io.err(l),
       });

@@ -181,6 +181,9 @@ With --json the last line is { "results": [...], "model": "<dir>", "architecture
   --quick              a few steps per stage (a smoke test, not a result)
   --seed N             (default 0)
   --search-epochs N    cap on the search's epochs (default: the demo's plan)
+  --estimator NAME     the search's architecture gradient: leg (default; the local expectation
+                       gradient, which decides on this space) or st (ST-NAS's straight-through
+                       gradient, which does not always: docs/results.md), gdas, snas, darts, spos
 ${DECISION}`,
   prepare: `Usage: stnas prepare (--data DIR | --librispeech SRC) --out DIR2 [options]
        stnas prepare --data DIR --speed-perturb 0.9,1.0,1.1 --out DIR2

@@ -149,7 +149,7 @@ const ALLOWED: Record<string, string[]> = {
     'search-epochs',
     'word-lm',
   ],
-  demo: ['out', 'seed', 'quick', 'stable-epochs', 'decision-threshold', 'search-epochs'],
+  demo: ['out', 'seed', 'quick', 'estimator', 'stable-epochs', 'decision-threshold', 'search-epochs'],
   prepare: [
     'data',
     'librispeech',

@@ -53,7 +53,7 @@ describe('stnas demo --quick', () => {
     const line = c.out.find((l) => l.startsWith('path check: the derived architecture ranks'));
     expect(line).toContain(`ranks ${last.pathCheck.rank} of 16 paths by held-out loss`);
     expect(last.results.map((r) => r.name)).toEqual([
-      'stnas-search (st)',
+      'stnas-search (leg)',
       'baseline-small (tdnn-C1D1Nln x4)',
       'baseline-large (tdnn-C2D2Nln x4)',
       'random (seed 0)',
