@@ -74,7 +74,7 @@ describe('stnas CLI', () => {
     ],
     [
       ['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--estimator', 'enas'],
-      /--estimator must be one of st, gdas, snas, darts, spos, not "enas"/,
+      /--estimator must be one of st, gdas, snas, darts, spos, leg, not "enas"/,
     ],
     [
       ['search', '--config', config, '--data', train, '--dev', dev, '--out', tmp, '--held-out-ratio', '1'],

@@ -60,7 +60,7 @@ describe('parsePlan', () => {
     [{ ...minimal, search: { seeds: [3, 3] } }, 'search.seeds must be a list of distinct seeds, got [3,3]'],
     [
       { ...minimal, search: { estimators: ['st', 'enas'] } },
-      'search.estimators[1] must be one of st, gdas, snas, darts, spos, got "enas"',
+      'search.estimators[1] must be one of st, gdas, snas, darts, spos, leg, got "enas"',
     ],
     [{ ...minimal, sizes: { batchSize: 0 } }, 'sizes.batchSize must be an integer in [1, 4096], got 0'],
     [{ ...minimal, sizes: { lr: -1 } }, 'sizes.lr must be a number in (0, 10], got -1'],
