@@ -25,8 +25,22 @@ sampled one's output, straight-through gradient to the logits; Adam at --arch-lr
 on a training batch through a path sampled from p.
 Prints one JSON line per epoch: {"stage", "epoch", "dev_loss", "train_loss", "seconds"} and, in the
 search, p of every node and the dev loss of the argmax architecture.
+
+--grad-check N (0 = off): right after the warmup (p uniform) and after the last search epoch, checks
+the ST arch gradient against the exact gradient of the expected held-out loss
+E(a) = sum_paths prod_n p_n(c_n) L(path), L = the dev-loss quantity (CTC per utterance, dropout
+off) over the whole held-out split, every path evaluated with fixed choices. Prints `gradcheck`
+lines: the held-out loss of every path (sorted) and the argmax's rank; per node and logit a_{n,j}
+the closed form dE/da_{n,j} = p_n(j) (Lbar_n(j) - sum_c p_n(c) Lbar_n(c)), its central finite
+difference, the exact expectation of the ST estimator (its gradient averaged over every path,
+weighted by the path's probability), and the ST gradient of the search's own code path (autograd on
+the logits, dropout off) sampled N times per held-out batch: mean, sd, se = sd/sqrt(n), the pooled
+within-batch sd, the sd of the batch means (it includes within_sd/sqrt(N)), z = (mean - exact)/se
+and z_expect = (mean - ST expectation)/se. The RNG states are restored
+afterwards, so the run's trajectory is the one without --grad-check.
 """
 import argparse
+import itertools
 import json
 import math
 import os
@@ -53,6 +67,8 @@ ap.add_argument('--threads', type=int, default=1)
 ap.add_argument('--search-epochs', type=int, default=0, help='ST search epochs after the warmup')
 ap.add_argument('--arch-lr', type=float, default=5e-3)
 ap.add_argument('--held-out', type=float, default=0.1, help='share of train held out for the arch step')
+ap.add_argument('--grad-check', type=int, default=0,
+                help='ST samples per held-out batch for the arch-gradient check (0 = off)')
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
@@ -127,18 +143,22 @@ class SharedNode(nn.Module):
 
 class Choice:
     """How nodes pick candidates: 'warmup' (uniform), 'train' (sample from p), 'argmax', or 'search'
-    (sample k from p; out = sum_i (1[i=k] + p_i - sg(p_i)) o_i with o_i detached for i != k)."""
+    (sample k from p; out = sum_i (1[i=k] + p_i - sg(p_i)) o_i with o_i detached for i != k), or
+    'fixed' (node n runs candidate fixed[n]). In 'search', a non-None `fixed` replaces the sample."""
     mode = 'warmup'
+    fixed = None
 
 
 def run_node(node, x, lens):
     k_all = len(CANDS)
     if Choice.mode == 'warmup':
         return node(x, lens, random.randrange(k_all))
+    if Choice.mode == 'fixed':
+        return node(x, lens, Choice.fixed[node.idx])
     p = F.softmax(node.alpha, 0)
     if Choice.mode == 'argmax':
         return node(x, lens, int(p.argmax()))
-    k = int(torch.multinomial(p.detach(), 1))
+    k = int(torch.multinomial(p.detach(), 1)) if Choice.fixed is None else Choice.fixed[node.idx]
     if Choice.mode == 'train':
         return node(x, lens, k)
     outs = []
@@ -173,8 +193,9 @@ class Net(nn.Module):
         self.sub = Tdnn(u, u, 1, 1, s=3)
         self.pos = args.blocks // 2
         self.out = nn.Linear(u, classes)
-        for n in self.nodes:
+        for b, n in enumerate(self.nodes):
             n.alpha = nn.Parameter(torch.zeros(len(CANDS)))
+            n.idx = b
 
     def forward(self, x, lens):
         for b, n in enumerate(self.nodes):
@@ -224,6 +245,111 @@ def weight_step(batch, mode):
     return float(loss)
 
 
+def grad_check(tag, held, n_samples):
+    """Exact dE/da vs the ST estimator on the held-out batches (see the module docstring)."""
+    t0 = time.time()
+    rng = (torch.get_rng_state(), random.getstate())
+    K, nodes = len(CANDS), len(net.nodes)
+    paths = list(itertools.product(range(K), repeat=nodes))
+    sizes = np.array([b[0].shape[0] for b in held], dtype=np.float64)
+    net.eval()
+    # Held-out loss of every path, per batch (dev-loss quantity: batch-mean CTC per utterance).
+    Choice.mode = 'fixed'
+    lb = np.zeros((len(paths), len(held)))
+    with torch.no_grad():
+        for pi, path in enumerate(paths):
+            Choice.fixed = path
+            for bi, b in enumerate(held):
+                lb[pi, bi] = float(loss_of(net, b))
+    lu = lb @ sizes / sizes.sum()  # averaged per utterance over the split
+    lm = lb.mean(1)  # mean over batches: the target of the search's uniformly drawn held-out batch
+    a0 = np.array([a.detach().double().numpy() for a in alphas])  # [nodes, K]
+    pidx = np.array(paths)  # [paths, nodes]
+
+    def softmax(a):
+        e = np.exp(a - a.max(1, keepdims=True))
+        return e / e.sum(1, keepdims=True)
+
+    def path_w(a):
+        p = softmax(a)
+        return np.prod(p[np.arange(nodes)[None, :], pidx], 1)
+
+    def exact_grad(a, lvec):
+        p = softmax(a)
+        g = np.zeros((nodes, K))
+        for n in range(nodes):
+            others = np.prod(np.where(np.arange(nodes)[None, :] == n, 1.0,
+                                      p[np.arange(nodes)[None, :], pidx]), 1)
+            lbar = np.array([(others * lvec)[pidx[:, n] == c].sum() for c in range(K)])
+            g[n] = p[n] * (lbar - p[n] @ lbar)
+        return g
+
+    ex, ex_m = exact_grad(a0, lu), exact_grad(a0, lm)
+    h, fd = 1e-5, np.zeros((nodes, K))
+    for n in range(nodes):
+        for j in range(K):
+            ap_, am_ = a0.copy(), a0.copy()
+            ap_[n, j] += h
+            am_[n, j] -= h
+            fd[n, j] = (path_w(ap_) @ lu - path_w(am_) @ lu) / (2 * h)
+    w0 = path_w(a0)
+    p0 = softmax(a0)
+
+    def name(path):
+        return ''.join(str(c) for c in path)
+
+    print(f'gradcheck {tag} legend ' + ' '.join(f'{i}=C{c}D{d}' for i, (c, d) in enumerate(CANDS))
+          + f' held_batches={len(held)} sizes={sizes.astype(int).tolist()} samples={n_samples}'
+          + ' p=' + json.dumps([[round(float(v), 3) for v in q] for q in p0]), flush=True)
+    order = np.argsort(lu)
+    am = tuple(int(q.argmax()) for q in p0)
+    for r, pi in enumerate(order, 1):
+        print(f'gradcheck {tag} path {r:2d} {name(paths[pi])} loss={lu[pi]:.4f} prob={w0[pi]:.4f}'
+              + (' argmax' if paths[pi] == am else ''))
+    am_rank = int(np.where(order == paths.index(am))[0][0]) + 1
+    print(f'gradcheck {tag} argmax {name(am)} rank={am_rank}/{len(paths)} loss={lu[paths.index(am)]:.4f} '
+          f'best={name(paths[order[0]])} {lu[order[0]]:.4f} E={w0 @ lu:.4f} '
+          f'spread={lu.max() - lu.min():.4f}')
+    print(f'gradcheck {tag} fd max|closed-fd|={np.abs(ex - fd).max():.2e} h={h}')
+
+    def arch_grads(b):
+        # The search's arch step, dropout off: autograd of the held-out loss on the logits.
+        loss = loss_of(net, b)
+        return np.array([g.double().numpy() for g in torch.autograd.grad(loss, alphas)])
+
+    # Exact expectation of the ST estimator: its gradient for every path, weighted by prod p.
+    Choice.mode = 'search'
+    st_exp = np.zeros((nodes, K))
+    for pi, path in enumerate(paths):
+        Choice.fixed = path
+        for bi, b in enumerate(held):
+            st_exp += w0[pi] * arch_grads(b) / len(held)
+    # The ST estimator as the search draws it: k ~ p at every node.
+    Choice.fixed = None
+    g = np.zeros((len(held), n_samples, nodes, K))
+    for bi, b in enumerate(held):
+        for s in range(n_samples):
+            g[bi, s] = arch_grads(b)
+    net.train()
+    Choice.mode = 'warmup'
+    n_tot = len(held) * n_samples
+    for n in range(nodes):
+        for j in (range(K) if K > 2 else [1]):
+            x = g[:, :, n, j]
+            sd = x.std(ddof=1)
+            se = sd / math.sqrt(n_tot)
+            within = math.sqrt(x.var(1, ddof=1).mean()) if n_samples > 1 else float('nan')
+            between = x.mean(1).std(ddof=1) if len(held) > 1 else float('nan')
+            print(f'gradcheck {tag} node {n} a{j} p={p0[n, j]:.3f} exact={ex[n, j]:+.5f} fd={fd[n, j]:+.5f} '
+                  + (f'exact_batchmean={ex_m[n, j]:+.5f} ' if np.ptp(sizes) else '')
+                  + f'st_expect={st_exp[n, j]:+.5f} st_mean={x.mean():+.5f} st_sd={sd:.5f} st_se={se:.5f} '
+                  f'within_sd={within:.5f} between_sd={between:.5f} z={(x.mean() - ex[n, j]) / se:+.2f} '
+                  f'z_expect={(x.mean() - st_exp[n, j]) / se:+.2f}')
+    print(f'gradcheck {tag} seconds={time.time() - t0:.1f}', flush=True)
+    torch.set_rng_state(rng[0])
+    random.setstate(rng[1])
+
+
 train_b = batches(train, args.batch)
 for epoch in range(1, args.epochs + 1):
     t0 = time.time()
@@ -233,13 +359,15 @@ for epoch in range(1, args.epochs + 1):
     print(json.dumps({'stage': 'warmup', 'epoch': epoch, 'dev_loss': round(dev_loss('warmup'), 2),
                       'train_loss': round(tot / len(order), 2), 'seconds': round(time.time() - t0, 1)}), flush=True)
 
-if args.search_epochs:
+if args.search_epochs or args.grad_check:
     # stnas heldOutSplit: a seeded share of the utterances, sorted by key, for the arch step.
     keys = sorted(train, key=lambda u: u[0])
     rs = random.Random(0)
     held_idx = set(rs.sample(range(len(keys)), round(len(keys) * args.held_out)))
     search_b = batches([u for i, u in enumerate(keys) if i not in held_idx], args.batch)
     held_b = batches([u for i, u in enumerate(keys) if i in held_idx], args.batch)
+    if args.grad_check:
+        grad_check('post-warmup', held_b, args.grad_check)
     for epoch in range(1, args.search_epochs + 1):
         t0 = time.time()
         order = list(range(len(search_b)))
@@ -257,3 +385,5 @@ if args.search_epochs:
                           'train_loss': round(tot / len(order), 2), 'max_p': [max(q) for q in p],
                           'argmax': [q.index(max(q)) for q in p], 'p': p,
                           'seconds': round(time.time() - t0, 1)}), flush=True)
+    if args.grad_check and args.search_epochs:
+        grad_check('end-search', held_b, args.grad_check)
