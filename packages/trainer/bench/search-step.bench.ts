@@ -1,5 +1,5 @@
 // Time and memory of one search step (architecture step on one batch + weight step on another)
-// for the st, gdas, snas and darts estimators in TF.js, and the same network's ST step in PyTorch
+// for the st, gdas, snas, darts and leg (local expectation gradient) estimators in TF.js, and the same network's ST step in PyTorch
 // on CPU. Rounds alternate the candidates; medians are reported. `STNAS_BENCH_QUICK=1` shrinks it.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { ctcLoss } from '@stnas/ctc';
 import { buildSupernet, type StnasConfig } from '@stnas/search-space';
 import { createEstimator, createRng, type EstimatorName } from '@stnas/st-estimator';
-import { createAdam, safeUpdate, selectBackend } from '@stnas/trainer';
+import {
+  type Batch,
+  createAdam,
+  createObjective,
+  legUpdate,
+  safeUpdate,
+  selectBackend,
+} from '@stnas/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { markdownTable, median, record } from '../../../bench/report';
 
@@ -71,10 +78,36 @@ const loss = (x: tf.Tensor3D, opts: Parameters<typeof model.apply>[2]) => () =>
       B,
     ) as tf.Scalar;
   });
-const estimators: EstimatorName[] = ['st', 'gdas', 'snas', 'darts'];
-const est = Object.fromEntries(estimators.map((n) => [n, createEstimator(n)]));
-const archStep = (n: EstimatorName) =>
-  safeUpdate(loss(x1, { mode: 'search', rng, estimator: est[n], training: true }), arch, aAdam, aState, 5e-3);
+const estimators: (EstimatorName | 'leg')[] = ['st', 'gdas', 'snas', 'darts', 'leg'];
+const est = Object.fromEntries(
+  estimators.filter((n) => n !== 'leg').map((n) => [n, createEstimator(n as EstimatorName)]),
+);
+// The local expectation gradient evaluates whole paths through the stage objective (the same CTC).
+const batch1: Batch = {
+  keys: lens.map((_, b) => `u${b}`),
+  x: x1.dataSync() as Float32Array,
+  shape: [B, T, 120],
+  lengths: lens,
+  labels,
+  frames: B * T,
+};
+const objective = createObjective({
+  loss: 'ctc',
+  crfLambda: null,
+  crfOrder: null,
+  specAugment: null,
+  speedPerturb: null,
+});
+const archStep = (n: EstimatorName | 'leg') =>
+  n === 'leg'
+    ? legUpdate(model, batch1, objective, rng, aAdam, aState, 5e-3)
+    : safeUpdate(
+        loss(x1, { mode: 'search', rng, estimator: est[n], training: true }),
+        arch,
+        aAdam,
+        aState,
+        5e-3,
+      );
 const weightStep = () =>
   safeUpdate(loss(x2, { mode: 'train', rng, training: true }), weights, wAdam, wState, 1e-3);
 
@@ -151,9 +184,10 @@ const table = markdownTable(
 const notes =
   `Supernet: MFRNet of ${BLOCKS} blocks x 4 TDNN candidates (C1D1, C1D2, C2D1, C2D2), ${UNITS} units, stride-3 TDNN after block ${BLOCKS / 2}, 41 outputs; ` +
   `batch ${B} x ${T} frames x 120 dims, CTC; a search step is an architecture step on one batch plus a weight step on another (frames/s counts both). ` +
+  `leg evaluates the sampled path and each path one node away from it: 1 + ${BLOCKS} x 3 forward passes, no backward. ` +
   `Medians of ${ROUNDS} alternating rounds. TF.js memory is tf.profile peakBytes of the architecture step (tensors only); PyTorch's is the process peak RSS. ${ratio}.` +
   (quick ? ' QUICK RUN (STNAS_BENCH_QUICK=1): shapes shrunk, not a result.' : '');
-record('trainer: search step (st, gdas, snas, darts) against PyTorch', table, notes);
+record('trainer: search step (st, gdas, snas, darts, leg) against PyTorch', table, notes);
 if (process.env.STNAS_RESULTS_JSON) {
   writeFileSync(process.env.STNAS_RESULTS_JSON, JSON.stringify({ table, notes }));
 }

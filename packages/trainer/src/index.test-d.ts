@@ -100,6 +100,7 @@ import {
   type LoopState,
   type LossKind,
   largestBatch,
+  legUpdate,
   lmVocabulary,
   loadStageData,
   type ModelManifest,
@@ -1349,6 +1350,19 @@ describe('@stnas/trainer public API', () => {
       (
         lossFn: () => Scalar,
         variables: readonly Variable<Rank>[],
+        adam: Adam,
+        state: AdamState,
+        lr: number,
+      ) => SafeUpdateResult
+    >();
+  });
+  it('legUpdate', () => {
+    expectTypeOf(legUpdate).toEqualTypeOf<
+      (
+        model: SearchSpaceModel,
+        batch: Batch,
+        objective: StageObjective,
+        rng: Rng,
         adam: Adam,
         state: AdamState,
         lr: number,

@@ -140,6 +140,7 @@ export {
   type StepKind,
   WASM_HEAP_LIMIT,
 } from './training/heap-budget';
+export { legUpdate } from './training/leg-update';
 export type { PlateauDecision, PlateauOptions, PlateauState } from './training/plateau-schedule';
 export {
   plateauInit,
