@@ -298,7 +298,7 @@ function demoSection(runs) {
   const rowOf = (run, i) => run.rows[i];
   const done = runs.filter((r) => r.rows.every(Boolean));
   const groups = [
-    ['searched (st)', 0],
+    [`searched (${[...new Set(runs.map((r) => r.arch?.estimator).filter(Boolean))].join(', ') || 'st'})`, 0],
     ['baseline-small', 1],
     ['baseline-large', 2],
     ['random', 3],
@@ -437,7 +437,7 @@ ${runs
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )} | ${r.arch.running ? `running (step ${r.arch.step})` : st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)}${rowOf(r, 3) ? ` (\`${ops(rowOf(r, 3).architecture)}\`)` : ''} | ${(r.seconds / 60).toFixed(1)} min${r.finished ? '' : ' so far'} | ${r.loadBefore} / ${r.loadAfter} |`;
+      )} | ${r.arch.running ? `running (step ${r.arch.step})` : st ? `${st.epochs} epoch${st.epochs === 1 ? '' : 's'}: ${st.reason ?? ''}${r.arch.pathCheck ? `; the derived architecture ranks ${r.arch.pathCheck.rank} of ${r.arch.pathCheck.paths} paths by held-out loss` : ''}` : ''} | ${cell(0)} | ${cell(1)} | ${cell(2)} | ${cell(3)}${rowOf(r, 3) ? ` (\`${ops(rowOf(r, 3).architecture)}\`)` : ''} | ${(r.seconds / 60).toFixed(1)} min${r.finished ? '' : ' so far'} | ${r.loadBefore} / ${r.loadAfter} |`;
   })
   .join('\n')}
 
