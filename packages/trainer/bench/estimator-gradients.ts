@@ -13,7 +13,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSupernet, type StnasConfig } from '@stnas/search-space';
-import { createEstimator, createRng, type EstimatorName, localExpectationAt } from '@stnas/st-estimator';
+import {
+  createEstimator,
+  createRng,
+  type EstimatorName,
+  localExpectationGradient,
+} from '@stnas/st-estimator';
 import {
   assignVariables,
   type Batch,
@@ -99,6 +104,10 @@ console.log(
       .join(', '),
 );
 
+const mixing = Object.fromEntries(
+  estimators.filter((n) => n !== 'leg').map((n) => [n, createEstimator(n as EstimatorName)]),
+);
+
 /** One sample of an estimator's gradient of the logits (last candidate's logit per node). */
 function sample(name: string, b: Batch, rng: ReturnType<typeof createRng>): number[] {
   if (name === 'leg') {
@@ -108,14 +117,9 @@ function sample(name: string, b: Batch, rng: ReturnType<typeof createRng>): numb
       l.dispose();
       return v;
     };
-    const drawn = probs.map((p) => {
-      let u = rng.next();
-      for (let i = 0; i < p.length; i++) if ((u -= p[i]!) < 0) return i;
-      return p.length - 1;
-    });
-    return localExpectationAt(probs, drawn, lossOf).grads.map((g) => g[g.length - 1]!);
+    return localExpectationGradient(probs, rng, lossOf).grads.map((g) => g[g.length - 1]!);
   }
-  const estimator = createEstimator(name as EstimatorName);
+  const estimator = mixing[name]!;
   const arch = model.archVariables();
   const { value, grads } = tf.variableGrads(
     () => batchLoss(model, b, { mode: 'search', rng, estimator, training: false }),
