@@ -189,6 +189,10 @@ describe('runSearch path check', () => {
         bestLoss: Number(want[0]!.loss.toPrecision(6)),
       });
       expect(file.derived).toEqual(r.derived!.ops);
+      expect(file).toMatchObject({ rank: r.derived!.pathCheck!.rank, best: want[0]!.ops });
+      expect(lines).toContain(
+        `path check: evaluating 4 paths on ${r.derived!.pathCheck!.utterances} held-out utterances`,
+      );
       expect(lines).toContainEqual(
         expect.stringMatching(
           /^path check: the derived architecture ranks [1-4] of 4 paths by held-out loss/,

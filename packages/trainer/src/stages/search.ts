@@ -207,6 +207,7 @@ export async function runSearch(
     const table = await evaluatePaths(
       candidates,
       i.pathCheck ?? DEFAULT_PATH_CHECK,
+      (paths) => i.log(`path check: evaluating ${paths} paths on ${n} held-out utterances`),
       i.log,
       async (choices) => {
         const batches = async function* () {
@@ -251,6 +252,7 @@ export async function runSearch(
 async function evaluatePaths(
   candidates: readonly (readonly string[])[],
   max: number,
+  starting: (paths: number) => void,
   log: (line: string) => void,
   evaluate: (choices: number[]) => Promise<number>,
 ): Promise<PathLoss[] | undefined> {
@@ -263,6 +265,7 @@ async function evaluatePaths(
     );
     return undefined;
   }
+  starting(paths.length);
   const table: PathLoss[] = [];
   for (const choices of paths) table.push({ choices, loss: await evaluate(choices) });
   return table;
@@ -299,10 +302,16 @@ function writePathCheck(
     path.join(dir, 'paths.json'),
     `${JSON.stringify(
       {
-        ...check,
+        split: check.split,
+        utterances: check.utterances,
         derived: opsOf(chosen),
+        rank: check.rank,
+        loss: check.loss,
+        best: check.best,
+        bestLoss: check.bestLoss,
         probs: round(probs.map((p) => [...p])),
         candidates,
+        // Every path, best first (the summary's `paths` count is this list's length).
         paths: sorted.map((r) => ({ ops: opsOf(r.choices), loss: round6(r.loss) })),
         conditionalLoss: round(conditionalLosses(probs, table)),
         expectedLossGradient: round(expectedLossGradient(probs, table)),
